@@ -1,0 +1,138 @@
+/**
+ * Kernels the tfjs wasm backend lacks (or runs slowly), built from kernels it has.
+ *
+ * - Conv2DBackpropFilter: missing in tfjs-backend-wasm 4.22.0, so a conv GAN cannot train at all.
+ *   dW[kh,kw,ci,co] = Σ_{n,i,j} xpad[n, i·s+kh, j·s+kw, ci] · dy[n,i,j,co] is a correlation of the
+ *   input with the output gradient: treat x as a batch of `ci` images with `n` channels and dy as a
+ *   filter of size H'×W' mapping n → co, then run Conv2D with dilation = the forward stride.
+ * - Conv2DBackpropInput (stride 1): a Conv2D of dy with the filter flipped in space and its channel
+ *   axes swapped; XNNPACK runs that far faster than wasm's own backprop-input kernel.
+ *
+ * Kernels call other wasm kernels directly (no tfjs ops), so nothing is recorded on a gradient tape
+ * and every intermediate buffer is freed here.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+
+type Backend = Parameters<KernelFunc>[0]['backend'] & { disposeData(dataId: object): boolean };
+
+/** Runs a registered wasm kernel on TensorInfos, bypassing the engine (no tape, no tracking). */
+function runWasm(name: string, backend: Backend, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+  const kernel = tf.getKernel(name, 'wasm');
+  if (!kernel) throw new Error(`wasm kernel ${name} is not registered`);
+  return kernel.kernelFunc({ inputs, backend, attrs }) as TensorInfo;
+}
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function padInfo(xShape: number[], filterShape: number[], attrs: ConvAttrs) {
+  if (attrs.dataFormat === 'NCHW') throw new Error('GrowLab wasm kernels support NHWC only');
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+}
+
+const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as Backend;
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
+  const [kh, kw, ci, co] = a.filterShape;
+  const info = padInfo(x.shape, a.filterShape, a);
+  const { top, bottom, left, right } = info.padInfo;
+  const temps: TensorInfo[] = [];
+  const keep = (t: TensorInfo) => (temps.push(t), t);
+
+  // x: [n,H,W,ci] → padded, as [ci, Hp, Wp, n].
+  let xt = keep(runWasm('Transpose', b, { x }, { perm: [3, 1, 2, 0] }));
+  if (top || bottom || left || right) {
+    const paddings = [[0, 0], [top, bottom], [left, right], [0, 0]];
+    xt = keep(runWasm('PadV2', b, { x: xt }, { paddings, constantValue: 0 }));
+  }
+  // dy: [n,H',W',co] → filter [H', W', n, co].
+  const dyt = keep(runWasm('Transpose', b, { x: dy }, { perm: [1, 2, 0, 3] }));
+  const corr = keep(
+    runWasm('Conv2D', b, { x: xt, filter: dyt }, {
+      strides: [1, 1],
+      pad: 'valid',
+      dataFormat: 'NHWC',
+      dilations: [info.strideHeight, info.strideWidth],
+    }),
+  );
+  // corr: [ci, ≥kh, ≥kw, co] → slice → [kh, kw, ci, co].
+  const sliced = keep(runWasm('Slice', b, { x: corr }, { begin: [0, 0, 0, 0], size: [ci, kh, kw, co] }));
+  const dw = runWasm('Transpose', b, { x: sliced }, { perm: [1, 2, 0, 3] });
+  for (const t of temps) b.disposeData(t.dataId);
+  return dw;
+};
+
+function makeConv2DBackpropInput(fallback: KernelFunc): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const b = backend as Backend;
+    const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+    const a = attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
+    const info = padInfo(a.inputShape, filter.shape, a);
+    const [kh, kw] = filter.shape as [number, number, number, number];
+    const [, H, W] = a.inputShape;
+    const [, Ho, Wo] = dy.shape as [number, number, number, number];
+    const pt = kh - 1 - info.padInfo.top;
+    const pl = kw - 1 - info.padInfo.left;
+    const pb = H + kh - 1 - Ho - pt;
+    const pr = W + kw - 1 - Wo - pl;
+    if (info.strideHeight !== 1 || info.strideWidth !== 1 || Math.min(pt, pl, pb, pr) < 0) {
+      return fallback({ inputs, backend, attrs });
+    }
+    const temps: TensorInfo[] = [];
+    const keep = (t: TensorInfo) => (temps.push(t), t);
+    const flipped = keep(runWasm('Reverse', b, { x: filter }, { dims: [0, 1] }));
+    const swapped = keep(runWasm('Transpose', b, { x: flipped }, { perm: [0, 1, 3, 2] }));
+    let padded = dy;
+    if (pt || pl || pb || pr) {
+      const paddings = [[0, 0], [pt, pb], [pl, pr], [0, 0]];
+      padded = keep(runWasm('PadV2', b, { x: dy }, { paddings, constantValue: 0 }));
+    }
+    const dx = runWasm('Conv2D', b, { x: padded, filter: swapped }, {
+      strides: [1, 1],
+      pad: 'valid',
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+    });
+    for (const t of temps) b.disposeData(t.dataId);
+    return dx;
+  };
+}
+
+/**
+ * Registers GrowLab's wasm kernels (idempotent). Call after the wasm backend module is imported.
+ * Returns the names of the kernels this call registered.
+ */
+export function registerWasmKernels(): string[] {
+  const done: string[] = [];
+  if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
+    tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter });
+    done.push('Conv2DBackpropFilter');
+  }
+  const stock = tf.getKernel('Conv2DBackpropInput', 'wasm') as (KernelConfig & { growlab?: true }) | undefined;
+  if (stock && !stock.growlab) {
+    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+    const config: KernelConfig & { growlab: true } = {
+      kernelName: 'Conv2DBackpropInput',
+      backendName: 'wasm',
+      kernelFunc: makeConv2DBackpropInput(stock.kernelFunc),
+      growlab: true,
+    };
+    if (stock.setupFunc) config.setupFunc = stock.setupFunc;
+    tf.registerKernel(config);
+    done.push('Conv2DBackpropInput');
+  }
+  return done;
+}

@@ -1,0 +1,200 @@
+/**
+ * Trainer: one growing GAN and everything that changes while it trains — genome, weights, the EMA
+ * generator, both optimizers, the fade-in clock and the seeded random source.
+ *
+ * `step` runs one D update then one G update on a batch of real images at the current resolution.
+ * `grow` applies a GrowthAction: the child inherits every weight by layer id, Adam's moments reset
+ * (as in ProGAN) and the new layers fade in over `fadeImages` images.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { applyAction, completeFade, DEFAULT_SPACE, type ActionSpace, type GrowthAction } from './actions';
+import { Adam, PROGAN_ADAM, type AdamConfig } from './adam';
+import { cloneGenome, resolutionOf, type Genome } from './genome';
+import { discriminatorLoss, generatorLoss, type LossName } from './loss';
+import { discriminate, generate } from './model';
+import { avgpool2, lerp, upsample2 } from './ops';
+import { disposeParams, inheritParams, initParams, netParamNames, netVariables, paramShapes, toVariable, type Params } from './params';
+import { Rng } from './rng';
+
+export interface TrainerConfig {
+  loss: LossName;
+  adam: AdamConfig;
+  /** EMA decay of the evaluation generator (warmed up as min(β, (1+t)/(10+t))). */
+  emaBeta: number;
+  /** Images over which a growth fades in (α from 0 to 1). */
+  fadeImages: number;
+  space: ActionSpace;
+}
+
+export const DEFAULT_TRAINER: TrainerConfig = {
+  loss: 'wgan-gp',
+  adam: PROGAN_ADAM,
+  emaBeta: 0.999,
+  fadeImages: 1000,
+  space: DEFAULT_SPACE,
+};
+
+export interface StepStats {
+  dLoss: number;
+  gLoss: number;
+  /** WGAN-GP's gradient penalty, before λ. */
+  penalty?: number;
+  alpha: number;
+  imagesSeen: number;
+}
+
+export class Trainer {
+  genome: Genome;
+  params: Params;
+  /** Exponential moving average of G's weights, used for samples and evaluation. */
+  ema: Params;
+  imagesSeen = 0;
+  private fadeStart = 0;
+  private emaUpdates = 0;
+  private readonly optD: Adam;
+  private readonly optG: Adam;
+
+  constructor(
+    genome: Genome,
+    readonly config: TrainerConfig,
+    readonly rng: Rng,
+    params?: Params,
+  ) {
+    this.genome = cloneGenome(genome);
+    this.params = params ?? initParams(this.genome, rng);
+    this.ema = this.emaFrom();
+    this.optD = new Adam(config.adam);
+    this.optG = new Adam(config.adam);
+  }
+
+  get resolution(): number {
+    return resolutionOf(this.genome);
+  }
+
+  /** Fade-in weight of the newest growth: 1 once it has fully faded in (or there is none). */
+  get alpha(): number {
+    if (!this.genome.fade) return 1;
+    if (this.config.fadeImages <= 0) return 1;
+    return Math.min(1, Math.max(0, (this.imagesSeen - this.fadeStart) / this.config.fadeImages));
+  }
+
+  latents(n: number, rng: Rng = this.rng): tf.Tensor2D {
+    return tf.tensor2d(rng.normals(n * this.genome.g.latent), [n, this.genome.g.latent]);
+  }
+
+  /** Real images seen by D while a resolution growth fades in are blended the same way as G's output. */
+  blendReals(real: tf.Tensor4D): tf.Tensor4D {
+    const alpha = this.alpha;
+    if (this.genome.fade?.action.kind !== 'res' || alpha >= 1) return real.clone();
+    return tf.tidy(() => lerp(upsample2(avgpool2(real)), real, alpha));
+  }
+
+  async step(realBatch: tf.Tensor4D): Promise<StepStats> {
+    const n = realBatch.shape[0];
+    const [, h, w, c] = realBatch.shape;
+    const res = this.resolution;
+    if (h !== res || w !== res || c !== this.genome.channels)
+      throw new Error(`real batch is ${h}×${w}×${c}, the networks expect ${res}×${res}×${this.genome.channels}`);
+    const alpha = this.alpha;
+    const { genome, params, config } = this;
+    const critic = (x: tf.Tensor4D) => discriminate(genome, params, x, alpha);
+
+    // D update.
+    const real = this.blendReals(realBatch);
+    const zD = this.latents(n);
+    const mix = tf.tensor4d(this.rng.uniforms(n), [n, 1, 1, 1]);
+    const fake = generate(genome, params, zD, alpha);
+    let penalty: tf.Scalar | undefined;
+    const dStep = this.update(this.optD, 'D', () => {
+      const l = discriminatorLoss(config.loss, critic, real, fake, mix);
+      if (l.penalty) penalty = tf.keep(l.penalty);
+      return l.total;
+    });
+    tf.dispose([real, zD, mix, fake]);
+
+    // G update.
+    const zG = this.latents(n);
+    const gStep = this.update(this.optG, 'G', () => generatorLoss(config.loss, critic(generate(genome, params, zG, alpha))));
+    zG.dispose();
+    this.updateEma();
+
+    const [dLoss, gLoss, pen] = await Promise.all([dStep.data(), gStep.data(), penalty?.data()]);
+    tf.dispose([dStep, gStep, penalty]);
+    this.imagesSeen += n;
+    if (this.genome.fade && this.alpha >= 1) this.finishFade();
+    const stats: StepStats = { dLoss: dLoss[0]!, gLoss: gLoss[0]!, alpha, imagesSeen: this.imagesSeen };
+    if (pen) stats.penalty = pen[0]!;
+    return stats;
+  }
+
+  /** Grows by `action`; the child inherits every weight, Adam restarts, the new layers fade in. */
+  grow(action: GrowthAction): Genome {
+    if (this.genome.fade) this.finishFade();
+    const child = applyAction(this.genome, action, this.config.space);
+    const params = inheritParams(child, this.rng, this.params);
+    disposeParams(this.params);
+    this.genome = child;
+    this.params = params;
+    const ema = this.emaFrom(this.ema);
+    disposeParams(this.ema);
+    this.ema = ema;
+    this.optD.reset();
+    this.optG.reset();
+    this.fadeStart = this.imagesSeen;
+    if (this.alpha >= 1) this.finishFade();
+    return this.genome;
+  }
+
+  /** Images from the EMA generator. */
+  sample(z: tf.Tensor2D): tf.Tensor4D {
+    return generate(this.genome, this.ema, z, this.alpha);
+  }
+
+  dispose(): void {
+    disposeParams(this.params);
+    disposeParams(this.ema);
+    this.optD.dispose();
+    this.optG.dispose();
+  }
+
+  private update(opt: Adam, net: 'G' | 'D', loss: () => tf.Scalar): tf.Scalar {
+    const vars = netVariables(this.genome, this.params, net);
+    const byVar = new Map<string, string>();
+    for (const [name, v] of this.params) byVar.set(v.name, name);
+    const { value, grads } = tf.variableGrads(loss, vars);
+    const named = new Map<string, tf.Tensor>();
+    for (const [varName, g] of Object.entries(grads)) named.set(byVar.get(varName)!, g);
+    opt.apply(this.params, named);
+    tf.dispose(Object.values(grads));
+    return value;
+  }
+
+  private updateEma(): void {
+    this.emaUpdates++;
+    const beta = Math.min(this.config.emaBeta, (1 + this.emaUpdates) / (10 + this.emaUpdates));
+    tf.tidy(() => {
+      for (const [name, e] of this.ema) e.assign(lerp(this.params.get(name)!, e, beta));
+    });
+  }
+
+  private finishFade(): void {
+    this.genome = completeFade(this.genome);
+    const keep = new Set(paramShapes(this.genome).keys());
+    for (const store of [this.params, this.ema])
+      for (const [name, v] of store)
+        if (!keep.has(name)) {
+          v.dispose();
+          store.delete(name);
+        }
+    this.optD.retain(keep);
+    this.optG.retain(keep);
+  }
+
+  /** EMA weights for the current G: the old average where a layer existed, its weights where it is new. */
+  private emaFrom(old?: Params): Params {
+    const out: Params = new Map();
+    for (const name of netParamNames(this.genome, 'G'))
+      out.set(name, toVariable((old?.get(name) ?? this.params.get(name)!).clone(), false));
+    return out;
+  }
+}

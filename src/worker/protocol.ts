@@ -1,0 +1,43 @@
+/**
+ * The typed API between the UI thread and the engine worker (exposed with comlink).
+ *
+ * Only plain, structured-cloneable data crosses this boundary: the UI never sees a
+ * tensor. Training commands join this interface in later issues.
+ */
+
+/** tfjs backends GrowLab knows how to start, in no particular order. */
+export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export function isBackendName(value: unknown): value is BackendName {
+  return typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value);
+}
+
+/** What the worker reports about the backend it started. */
+export interface BackendInfo {
+  /** The active tfjs backend. */
+  backend: BackendName;
+  /** Human-readable description of the device behind it (GPU adapter, renderer, wasm features). */
+  adapter: string;
+  /** True when a GPU backend runs on a software rasteriser/adapter (e.g. SwiftShader). */
+  software: boolean;
+  /** Compute threads used by the backend (wasm/XNNPACK threads; 1 for the others). */
+  threads: number;
+  /** One line per backend tried or skipped, in order, e.g. "webgpu: skipped (software adapter)". */
+  attempts: string[];
+}
+
+export interface InitOptions {
+  /**
+   * Force one backend by name ('webgpu' | 'webgl' | 'wasm' | 'cpu'). When given, only that
+   * backend is tried and init fails if it cannot start. Unset: the automatic ladder.
+   */
+  backend?: string;
+}
+
+export interface EngineApi {
+  /** Start (or return the already started) tfjs backend. Rejects with a readable message. */
+  init(opts: InitOptions): Promise<BackendInfo>;
+  /** Liveness check: resolves to 'pong'. */
+  ping(): Promise<'pong'>;
+}

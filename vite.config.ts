@@ -1,0 +1,41 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+/**
+ * Cross-origin isolation (COOP + COEP) for dev and preview, so that
+ * SharedArrayBuffer and threaded wasm are available where we opt into them.
+ * Every resource the app loads is same-origin, so `require-corp` costs nothing.
+ */
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  plugins: [react()],
+  worker: {
+    // Module workers: the engine worker uses ES imports (tfjs, comlink).
+    format: 'es',
+  },
+  optimizeDeps: {
+    // The engine worker is created with `new URL(..., import.meta.url)`, which
+    // the dependency scanner does not follow: list it as an entry so tfjs is
+    // pre-bundled up front (no mid-session re-optimisation and page reload).
+    // The tfjs-backend-wasm .wasm binaries are not pre-bundled: the worker
+    // imports them with `?url` (see src/worker/wasmPaths.ts) and hands the
+    // URLs to `setWasmPaths`, so they load in dev and in the build alike.
+    entries: ['index.html', 'src/worker/*.worker.ts'],
+  },
+  server: {
+    headers: isolationHeaders,
+  },
+  preview: {
+    port: 4173,
+    strictPort: true,
+    headers: isolationHeaders,
+  },
+  build: {
+    // tfjs is large; the default warning threshold only adds noise.
+    chunkSizeWarningLimit: 4096,
+  },
+});
