@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 // Registers the 'webgpu' backend, but only if navigator.gpu exists when this module loads.
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerWasmKernels } from '../core/backend/wasmKernels';
+import { initBackend, withTimeout } from '../core/backend/initBackend';
 import { isBackendName, type BackendInfo, type BackendName } from './protocol';
 import { WASM_FILE_MAP } from './wasmPaths';
 
@@ -57,15 +57,6 @@ function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   if (typeof err === 'object' && err !== null && 'message' in err) return String(err.message);
   return String(err);
-}
-
-/** Resolve with `promise`, or reject after `ms` (the promise itself keeps running). */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 // --- probes ------------------------------------------------------------------
@@ -196,14 +187,10 @@ async function sanityCheck(): Promise<void> {
 
 async function start(c: Candidate, timeoutMs: number): Promise<Candidate & { threads: number }> {
   if (c.name === 'wasm') configureWasm();
-  const ok = await withTimeout(tf.setBackend(c.name), timeoutMs, `setBackend('${c.name}')`);
-  if (!ok || tf.getBackend() !== c.name) {
-    throw new Error(`setBackend('${c.name}') returned false (see the worker console for the cause)`);
-  }
+  await initBackend(c.name, timeoutMs);
   let adapter = c.adapter;
   let threads = 1;
   if (c.name === 'wasm') {
-    registerWasmKernels();
     const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
     adapter = simd ? 'WebAssembly SIMD (XNNPACK)' : 'WebAssembly, no SIMD (XNNPACK)';
     try {

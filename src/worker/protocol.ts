@@ -5,13 +5,9 @@
  * tensor. Training commands join this interface in later issues.
  */
 
-/** tfjs backends GrowLab knows how to start, in no particular order. */
-export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
+import type { BackendName } from '../core/backend/initBackend';
 
-export function isBackendName(value: unknown): value is BackendName {
-  return typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value);
-}
+export { BACKEND_NAMES, isBackendName, type BackendName } from '../core/backend/initBackend';
 
 /** What the worker reports about the backend it started. */
 export interface BackendInfo {

@@ -1,25 +1,32 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from './wasmKernels';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+/** tfjs backends GrowLab knows how to start. */
+export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export function isBackendName(value: unknown): value is BackendName {
+  return typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value);
+}
+
+/** Resolves with `promise`, or rejects after `ms` (the promise itself keeps running). */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Switches tfjs to `name` and proves it initialised: `tf.setBackend` resolves to false on failure
  * (leaving `tf.getBackend()` naming the failed backend) and can hang, so both are checked.
+ * On wasm, GrowLab's own kernels are registered (the stock backend cannot train a conv GAN).
  */
 export async function initBackend(name: BackendName, timeoutMs = 20_000): Promise<void> {
   if (name === 'wasm') registerWasmKernels();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  try {
-    const ok = await Promise.race([tf.setBackend(name), timeout]);
-    if (ok === 'timeout') throw new Error(`backend '${name}' did not initialise within ${timeoutMs} ms`);
-    if (!ok) throw new Error(`backend '${name}' failed to initialise`);
-    await tf.ready();
-    if (tf.getBackend() !== name) throw new Error(`backend '${name}' requested but '${tf.getBackend()}' is active`);
-  } finally {
-    clearTimeout(timer);
-  }
+  const ok = await withTimeout(tf.setBackend(name), timeoutMs, `setBackend('${name}')`);
+  if (!ok) throw new Error(`backend '${name}' failed to initialise`);
+  await tf.ready();
+  if (tf.getBackend() !== name) throw new Error(`backend '${name}' requested but '${tf.getBackend()}' is active`);
 }

@@ -1,0 +1,74 @@
+/** The `growlab` command line: the same engine as the browser lab, headless in Node. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { LOSS_NAMES } from '../core/loss';
+import { NODE_BACKENDS } from './nodeBackend';
+import { DATASETS, MODES, train, UsageError, type TrainOptions } from './train';
+
+function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}, got '${value}'.`);
+    return n;
+  };
+}
+
+function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+      throw new InvalidArgumentError(`${name} must be a number greater than 0, got '${value}'.`);
+    return n;
+  };
+}
+
+function powerOfTwo(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 8 || n > 256 || (n & (n - 1)) !== 0)
+    throw new InvalidArgumentError(`must be a power of two from 8 to 256, got '${value}'.`);
+  return n;
+}
+
+function seed(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`must be a whole number ≥ 0, got '${value}'.`);
+  return n;
+}
+
+const program = new Command()
+  .name('growlab')
+  .description('GrowLab: grow a GAN while it trains (Dynamically Grown GANs, AAAI 2021) — headless CLI')
+  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({ outputError: (s, write) => write(`growlab: ${s.replace(/^error: /, '')}`) });
+
+program
+  .command('train')
+  .description('grow and train a GAN stage by stage; writes run.json and one sample grid per stage')
+  .addOption(new Option('--dataset <name>', 'training data').choices(DATASETS).default('shapes'))
+  .option('--resolution <px>', 'data resolution, a power of two (8–256): growth stops there', powerOfTwo, 32)
+  .option('--dataset-size <n>', 'images generated for procedural data sets', positiveInt('--dataset-size', 100_000), 2048)
+  .addOption(new Option('--mode <mode>', 'manual: follow --actions; progan: fixed lockstep schedule; dggan: search').choices(MODES).default('manual'))
+  .option('--actions <list>', 'manual growth steps, comma-separated: g:KxKxW (conv on G), d:KxKxW (conv on D), res:W or res:Wg/Wd (double the resolution)')
+  .option('--kimg-per-stage <k>', 'thousands of real images shown to D per stage', positiveNumber('--kimg-per-stage'), 2)
+  .option('--fade-kimg <k>', 'thousands of images over which a growth fades in (default: half a stage)', positiveNumber('--fade-kimg'))
+  .option('--batch <n>', 'minibatch size', positiveInt('--batch', 1024), 16)
+  .option('--lr <rate>', 'Adam learning rate (β = 0, 0.99 as in ProGAN)', positiveNumber('--lr'), 1e-3)
+  .addOption(new Option('--loss <name>', 'GAN loss').choices(LOSS_NAMES).default('wgan-gp'))
+  .option('--latent <n>', 'latent dimension', positiveInt('--latent', 1024), 64)
+  .option('--width <n>', 'channels of the 4×4 blocks of G and D', positiveInt('--width', 512), 64)
+  .option('--samples <n>', 'images in each sample grid', positiveInt('--samples', 256), 64)
+  .option('--seed <n>', 'random seed: the same seed on the same backend repeats a run', seed, 1)
+  .addOption(new Option('--backend <name>', 'tfjs backend').choices(NODE_BACKENDS).default('wasm'))
+  .requiredOption('--out <dir>', 'output folder (created if missing)')
+  .addHelpText('after', '\nExample:\n  npx growlab train --dataset shapes --mode manual --actions "g:3x3x32,res:32,d:5x5x16,g:1x1x32" \\\n    --kimg-per-stage 2 --batch 16 --seed 1 --out runs/demo')
+  .action(async (opts: TrainOptions) => {
+    await train(opts, `growlab ${process.argv.slice(2).join(' ')}`, (line) => console.log(line));
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  const err = e as Error;
+  console.error(`growlab: ${err instanceof UsageError ? '' : 'error: '}${err.message}`);
+  process.exitCode = err instanceof UsageError ? 2 : 1;
+}

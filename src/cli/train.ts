@@ -1,0 +1,175 @@
+/**
+ * `growlab train`: grows and trains a GAN stage by stage and writes the run to a folder:
+ * run.json (config, backend, every stage's genome, losses over images seen, parameter counts),
+ * samples-stage-<k>.png (a fixed-latent grid from the EMA generator) and reals.png.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_SPACE, parseActions, whyIllegal, applyAction, completeFade, type GrowthAction } from '../core/actions';
+import type { ImageSet } from '../core/data/imageSet';
+import { makeShapes } from '../core/data/shapes';
+import { createBaseGenome, resolutionOf } from '../core/genome';
+import { imagesToGrid } from '../core/grid';
+import type { LossName } from '../core/loss';
+import { proganActions } from '../core/progan';
+import { Rng } from '../core/rng';
+import { runStage, type LossPoint, type StageRecord } from '../core/stage';
+import { DEFAULT_TRAINER, Trainer } from '../core/trainer';
+import { useNodeBackend, type BackendInfo, type NodeBackend } from './nodeBackend';
+import { writePng } from './png';
+
+export const MODES = ['manual', 'progan', 'dggan'] as const;
+export type Mode = (typeof MODES)[number];
+export const DATASETS = ['shapes'] as const;
+
+export interface TrainOptions {
+  dataset: (typeof DATASETS)[number];
+  resolution: number;
+  datasetSize: number;
+  mode: Mode;
+  actions?: string;
+  kimgPerStage: number;
+  fadeKimg?: number;
+  batch: number;
+  lr: number;
+  loss: LossName;
+  latent: number;
+  width: number;
+  seed: number;
+  backend: NodeBackend;
+  out: string;
+  samples: number;
+}
+
+export interface RunFile {
+  version: 1;
+  status: 'running' | 'done' | 'failed';
+  error?: string;
+  command: string;
+  startedAt: string;
+  config: TrainOptions;
+  backend: BackendInfo;
+  dataset: { name: string; count: number; size: number; channels: number; seed: number };
+  stages: StageRecord[];
+  losses: LossPoint[];
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function loadDataset(o: TrainOptions): ImageSet {
+  return makeShapes({ count: o.datasetSize, size: o.resolution, seed: o.seed });
+}
+
+/** The growth actions of the whole run, checked against the genome before any training starts. */
+export function planActions(o: TrainOptions): GrowthAction[] {
+  const space = { ...DEFAULT_SPACE, maxResolution: o.resolution };
+  let actions: GrowthAction[];
+  if (o.mode === 'dggan')
+    throw new UsageError("--mode dggan (the automatic growth search) is not available yet; use --mode manual or --mode progan");
+  if (o.mode === 'progan') {
+    if (o.actions) throw new UsageError('--actions is only for --mode manual (progan follows its fixed schedule)');
+    actions = proganActions(4, o.resolution, o.width, space.minWidth);
+  } else {
+    if (!o.actions) throw new UsageError('--mode manual needs --actions, e.g. --actions "g:3x3x32,res:32,d:5x5x16"');
+    try {
+      actions = parseActions(o.actions);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  // Dry-run the plan so a bad action fails now, not after an hour of training.
+  let genome = createBaseGenome({ channels: 3, latent: o.latent, width: o.width });
+  actions.forEach((a, i) => {
+    const why = whyIllegal(genome, a, space);
+    if (why) throw new UsageError(`action ${i + 1} of --actions (${o.actions?.split(',')[i]?.trim() ?? a.kind}) is illegal: ${why}`);
+    genome = completeFade(applyAction(genome, a, space));
+  });
+  return actions;
+}
+
+async function writeJson(path: string, value: unknown): Promise<void> {
+  // Write then rename, so a crash never leaves a half-written run.json.
+  await writeFile(`${path}.tmp`, JSON.stringify(value, null, 1));
+  await rename(`${path}.tmp`, path);
+}
+
+async function writeGrid(path: string, images: tf.Tensor4D, upscaleTo: number): Promise<void> {
+  const [n, size, , channels] = images.shape;
+  const values = (await images.data()) as Float32Array;
+  await writePng(path, imagesToGrid(values, n, size, channels, undefined, Math.max(1, Math.round(upscaleTo / size))));
+}
+
+export async function train(o: TrainOptions, command: string, log: (line: string) => void): Promise<RunFile> {
+  const actions = planActions(o);
+  const backend = await useNodeBackend(o.backend);
+  const data = loadDataset(o);
+  await mkdir(o.out, { recursive: true });
+  const rng = new Rng(o.seed);
+  const stageImages = Math.round(o.kimgPerStage * 1000);
+  const config = {
+    ...DEFAULT_TRAINER,
+    loss: o.loss,
+    adam: { ...DEFAULT_TRAINER.adam, lr: o.lr },
+    fadeImages: Math.round((o.fadeKimg ?? o.kimgPerStage / 2) * 1000),
+    space: { ...DEFAULT_SPACE, maxResolution: o.resolution },
+  };
+  const trainer = new Trainer(createBaseGenome({ channels: data.channels, latent: o.latent, width: o.width }), config, rng);
+  const fixedZ = trainer.latents(o.samples, new Rng(o.seed + 1_000_003));
+  const run: RunFile = {
+    version: 1,
+    status: 'running',
+    command,
+    startedAt: new Date().toISOString(),
+    config: o,
+    backend,
+    dataset: { name: data.name, count: data.count, size: data.size, channels: data.channels, seed: o.seed },
+    stages: [],
+    losses: [],
+  };
+  const runPath = join(o.out, 'run.json');
+  const reals = tf.tidy(() => tf.tensor4d(data.pixels.slice(0, o.samples * data.size * data.size * data.channels), [Math.min(o.samples, data.count), data.size, data.size, data.channels], 'float32').div(127.5).sub(1) as tf.Tensor4D);
+  await writeGrid(join(o.out, 'reals.png'), reals, data.size);
+  reals.dispose();
+  log(`GrowLab: ${o.mode} run, ${actions.length + 1} stages × ${o.kimgPerStage} kimg on ${data.name} ${data.size}×${data.size} (${data.count} images), backend ${backend.backend}, seed ${o.seed}`);
+  try {
+    const plans = [null, ...actions].map((action, index) => ({ index, action, images: stageImages, batch: o.batch }));
+    for (const plan of plans) {
+      let lastLog = performance.now();
+      const stageStart = trainer.imagesSeen;
+      let lastImages = stageStart;
+      const record = await runStage(trainer, data, plan, rng, (p) => {
+        run.losses.push(p);
+        if (!Number.isFinite(p.dLoss) || !Number.isFinite(p.gLoss))
+          throw new Error(`training diverged at ${p.imagesSeen} images (D loss ${p.dLoss}, G loss ${p.gLoss}); try a lower --lr`);
+        const t = performance.now();
+        if (t - lastLog > 5000) {
+          const ips = ((p.imagesSeen - lastImages) * 1000) / (t - lastLog);
+          log(`  stage ${plan.index} ${resolutionOf(trainer.genome)}px  img ${p.imagesSeen - stageStart}/${stageImages}  α ${p.alpha.toFixed(2)}  D ${p.dLoss.toFixed(3)}  G ${p.gLoss.toFixed(3)}  ${ips.toFixed(0)} img/s`);
+          lastLog = t;
+          lastImages = p.imagesSeen;
+        }
+      });
+      run.stages.push(record);
+      const samples = trainer.sample(fixedZ);
+      await writeGrid(join(o.out, `samples-stage-${plan.index}.png`), samples, data.size);
+      samples.dispose();
+      await writeJson(runPath, run);
+      const last = run.losses[run.losses.length - 1]!;
+      log(`stage ${plan.index} ${record.action ?? 'base'} → ${record.resolution}px, G ${record.depth.G} convs/${record.params.G} params, D ${record.depth.D} convs/${record.params.D} params, D loss ${last.dLoss.toFixed(3)}, ${(record.wallMs / 1000).toFixed(1)} s`);
+    }
+    run.status = 'done';
+  } catch (e) {
+    run.status = 'failed';
+    run.error = (e as Error).message;
+    throw e;
+  } finally {
+    await writeJson(runPath, run);
+    fixedZ.dispose();
+    trainer.dispose();
+  }
+  log(`wrote ${runPath} and ${run.stages.length} sample grids to ${o.out}`);
+  return run;
+}

@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateGenome } from '../../src/core/genome';
+
+const BIN = join(__dirname, '../../bin/growlab.js');
+
+function growlab(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('growlab CLI', () => {
+  it('documents every flag in --help', () => {
+    const { code, out } = growlab('train', '--help');
+    expect(code).toBe(0);
+    for (const flag of ['--dataset', '--mode', '--actions', '--kimg-per-stage', '--batch', '--seed', '--out', '--backend', '--loss', '--lr'])
+      expect(out).toContain(flag);
+  });
+
+  it.each([
+    [['train', '--out', 'x', '--bogus'], /unknown option '--bogus'/],
+    [['train', '--out', 'x', '--batch', 'many'], /--batch must be a whole number/],
+    [['train', '--out', 'x', '--resolution', '30'], /power of two/],
+    [['train', '--out', 'x', '--dataset', 'imagenet'], /Allowed choices are shapes/],
+    [['train', '--out', 'x', '--mode', 'manual'], /--mode manual needs --actions/],
+    [['train', '--out', 'x', '--actions', 'g:5x5x32'], /action 1 .* is illegal: kernel 5×5 is larger than the 4×4 feature map/],
+    [['train', '--out', 'x', '--actions', 'res:64,res:64,res:64,res:64', '--resolution', '16'], /beyond the data resolution 16×16/],
+    [['train', '--out', 'x', '--actions', 'grow please'], /not a growth action/],
+    [['train', '--actions', 'res:8'], /required option '--out <dir>'/],
+  ])('rejects bad input %j with a clear message', (args, message) => {
+    const { code, err } = growlab(...args);
+    expect(code).not.toBe(0);
+    expect(err).toMatch(message);
+    expect(err).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
+  });
+
+  it('trains a tiny run and writes run.json with every stage and a grid per stage', () => {
+    const out = mkdtempSync(join(tmpdir(), 'growlab-cli-'));
+    const { code, out: stdout, err } = growlab(
+      'train', '--resolution', '8', '--dataset-size', '32', '--actions', 'g:3x3x8,res:8/16', '--kimg-per-stage', '0.016',
+      '--batch', '4', '--width', '8', '--latent', '8', '--samples', '4', '--seed', '3', '--out', out,
+    );
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('stage 2 res:8/16 → 8px');
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(run.status).toBe('done');
+    expect(run.backend.backend).toBe('wasm');
+    expect(run.stages).toHaveLength(3);
+    expect(run.stages.map((s: { action: string | null }) => s.action)).toEqual([null, 'g:3x3x8', 'res:8/16']);
+    for (const s of run.stages) validateGenome(s.genome);
+    expect(run.stages[2].depth).toEqual({ G: 3, D: 2 });
+    expect(run.losses.length).toBe(12);
+    expect(run.losses.every((p: { dLoss: number }) => Number.isFinite(p.dLoss))).toBe(true);
+    for (const k of [0, 1, 2]) expect(existsSync(join(out, `samples-stage-${k}.png`))).toBe(true);
+  });
+});
