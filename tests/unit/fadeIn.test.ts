@@ -34,6 +34,20 @@ function build(actions: string): Genome {
 describe('fade-in preserves the parent function at α = 0', () => {
   beforeAll(() => useBackend('wasm'));
 
+  it('builds G and D with the shapes the genome describes', () => {
+    const genome = build('res:8,d:3x3x4,res:16/8,g:5x5x8');
+    const rng = new Rng(1);
+    const params = initParams(genome, rng);
+    const z = tf.tensor2d(rng.normals(5 * 8), [5, 8]);
+    const img = generate(genome, params, z);
+    expect(img.shape).toEqual([5, 16, 16, 3]);
+    const score = discriminate(genome, params, img);
+    expect(score.shape).toEqual([5, 1]);
+    expect(Array.from(score.dataSync()).every(Number.isFinite)).toBe(true);
+    tf.dispose([z, img, score]);
+    disposeParams(params);
+  });
+
   for (const [label, path] of Object.entries(PARENTS))
     for (const action of ACTIONS) {
       it(`${label} + ${action.kind}:${JSON.stringify(action)}`, () => {

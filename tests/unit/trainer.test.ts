@@ -98,3 +98,19 @@ describe('Trainer', () => {
     trainer.dispose();
   });
 });
+
+describe('the engine on other backends', () => {
+  it('computes the same first steps on cpu as on wasm', async () => {
+    const first = async (backend: 'cpu' | 'wasm') => {
+      await useBackend(backend);
+      const { trainer, losses } = await run(9, 2, 'g:3x3x8');
+      trainer.dispose();
+      return losses;
+    };
+    const wasm = await first('wasm');
+    const cpu = await first('cpu');
+    await useBackend('wasm');
+    expect(cpu).toHaveLength(wasm.length);
+    cpu.forEach((l, i) => expect(l).toBeCloseTo(wasm[i]!, 3));
+  });
+});
