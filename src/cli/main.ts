@@ -65,10 +65,18 @@ program
     await train(opts, `growlab ${process.argv.slice(2).join(' ')}`, (line) => console.log(line));
   });
 
+/** Every failure ends as one readable line (the stack with GROWLAB_DEBUG=1). */
+function fail(err: unknown): void {
+  const e = err instanceof Error ? err : new Error(String(err));
+  console.error(`growlab: ${e instanceof UsageError ? '' : 'error: '}${e.message}`);
+  if (process.env.GROWLAB_DEBUG) console.error(e.stack);
+  process.exitCode = e instanceof UsageError ? 2 : 1;
+}
+process.on('uncaughtException', (e) => (fail(e), process.exit()));
+process.on('unhandledRejection', (e) => (fail(e), process.exit()));
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  const err = e as Error;
-  console.error(`growlab: ${err instanceof UsageError ? '' : 'error: '}${err.message}`);
-  process.exitCode = err instanceof UsageError ? 2 : 1;
+  fail(e);
 }

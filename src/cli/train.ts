@@ -1,7 +1,8 @@
 /**
  * `growlab train`: grows and trains a GAN stage by stage and writes the run to a folder:
  * run.json (config, backend, every stage's genome, losses over images seen, parameter counts),
- * samples-stage-<k>.png (a fixed-latent grid from the EMA generator) and reals.png.
+ * samples-stage-<k>.png (a fixed-latent grid from the EMA generator), stages.png (one row of the
+ * same latents per stage, to watch the images sharpen) and reals.png.
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import { DEFAULT_SPACE, parseActions, whyIllegal, applyAction, completeFade, typ
 import type { ImageSet } from '../core/data/imageSet';
 import { makeShapes } from '../core/data/shapes';
 import { createBaseGenome, resolutionOf } from '../core/genome';
-import { imagesToGrid } from '../core/grid';
+import { imagesToGrid, upscaleNearest } from '../core/grid';
 import type { LossName } from '../core/loss';
 import { proganActions } from '../core/progan';
 import { Rng } from '../core/rng';
@@ -90,6 +91,16 @@ export function planActions(o: TrainOptions): GrowthAction[] {
   return actions;
 }
 
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 async function writeJson(path: string, value: unknown): Promise<void> {
   // Write then rename, so a crash never leaves a half-written run.json.
   await writeFile(`${path}.tmp`, JSON.stringify(value, null, 1));
@@ -130,6 +141,8 @@ export async function train(o: TrainOptions, command: string, log: (line: string
     losses: [],
   };
   const runPath = join(o.out, 'run.json');
+  const STRIP = Math.min(8, o.samples);
+  const strip: Float32Array[] = [];
   const reals = tf.tidy(() => tf.tensor4d(data.pixels.slice(0, o.samples * data.size * data.size * data.channels), [Math.min(o.samples, data.count), data.size, data.size, data.channels], 'float32').div(127.5).sub(1) as tf.Tensor4D);
   await writeGrid(join(o.out, 'reals.png'), reals, data.size);
   reals.dispose();
@@ -155,7 +168,11 @@ export async function train(o: TrainOptions, command: string, log: (line: string
       run.stages.push(record);
       const samples = trainer.sample(fixedZ);
       await writeGrid(join(o.out, `samples-stage-${plan.index}.png`), samples, data.size);
+      const res = samples.shape[1];
+      const row = (await samples.data()).slice(0, STRIP * res * res * data.channels) as Float32Array;
+      strip.push(upscaleNearest(row, STRIP, res, data.channels, data.size / res));
       samples.dispose();
+      await writePng(join(o.out, 'stages.png'), imagesToGrid(concat(strip), strip.length * STRIP, data.size, data.channels, STRIP, 2));
       await writeJson(runPath, run);
       const last = run.losses[run.losses.length - 1]!;
       log(`stage ${plan.index} ${record.action ?? 'base'} → ${record.resolution}px, G ${record.depth.G} convs/${record.params.G} params, D ${record.depth.D} convs/${record.params.D} params, D loss ${last.dLoss.toFixed(3)}, ${(record.wallMs / 1000).toFixed(1)} s`);

@@ -35,3 +35,17 @@ export function imagesToGrid(
   }
   return { width, height, data };
 }
+
+/** Nearest-neighbour upscaling of NHWC images by an integer factor (for grids of mixed resolutions). */
+export function upscaleNearest(values: Float32Array, count: number, size: number, channels: number, factor: number): Float32Array {
+  if (factor === 1) return values;
+  const big = size * factor;
+  const out = new Float32Array(count * big * big * channels);
+  for (let i = 0; i < count; i++)
+    for (let y = 0; y < big; y++)
+      for (let x = 0; x < big; x++) {
+        const src = ((i * size + Math.floor(y / factor)) * size + Math.floor(x / factor)) * channels;
+        out.set(values.subarray(src, src + channels), ((i * big + y) * big + x) * channels);
+      }
+  return out;
+}
