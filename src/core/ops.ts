@@ -1,25 +1,12 @@
 /**
  * ProGAN building blocks as plain tfjs ops (ALGORITHM.md §2). Weights are stored N(0, 1) and scaled
- * at run time by gain/√fan_in (equalized learning rate). D's downsampling avoids tfjs's average
- * pooling: AvgPoolGrad has no gradient of its own, and WGAN-GP differentiates D's input gradient
- * once more. (G's upsampling needs only first derivatives.)
+ * at run time by gain/√fan_in (equalized learning rate). WGAN-GP differentiates D's input gradient
+ * once more; gradients.ts supplies the second-order gradients tfjs lacks.
  */
 import * as tf from '@tensorflow/tfjs';
+import './gradients';
 
 export const LRELU_SLOPE = 0.2;
-
-/**
- * Comparisons are flat almost everywhere, but tfjs registers no gradient for them, so the second
- * derivative through LeakyReLU's mask (WGAN-GP) fails. Give them their true gradient: zero.
- */
-for (const kernelName of ['Greater', 'GreaterEqual', 'Less', 'LessEqual']) {
-  if (!tf.getGradient(kernelName))
-    tf.registerGradient({
-      kernelName,
-      inputsToSave: ['a', 'b'],
-      gradFunc: (_dy, saved) => ({ a: () => tf.zerosLike(saved[0]!), b: () => tf.zerosLike(saved[1]!) }),
-    });
-}
 
 export function lrelu<T extends tf.Tensor>(x: T): T {
   return tf.leakyRelu(x, LRELU_SLOPE);
@@ -49,10 +36,9 @@ export function upsample2(x: tf.Tensor4D): tf.Tensor4D {
   return tf.image.resizeNearestNeighbor(x, [2 * h, 2 * w]);
 }
 
-/** 2×2 average pooling (twice differentiable). */
+/** 2×2 average pooling (twice differentiable: gradients.ts gives AvgPoolGrad a gradient). */
 export function avgpool2(x: tf.Tensor4D): tf.Tensor4D {
-  const [n, h, w, c] = x.shape;
-  return tf.mean(tf.reshape(x, [n * (h / 2), 2, w / 2, 2, c]), [1, 3]).reshape([n, h / 2, w / 2, c]);
+  return tf.avgPool(x, 2, 2, 'valid');
 }
 
 /** x + α·(y − x): at α = 0 this is x exactly. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { registerCpuKernels } from './cpuKernels';
 import { registerWasmKernels } from './wasmKernels';
 
 /** tfjs backends GrowLab knows how to start. */
@@ -21,10 +22,12 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 /**
  * Switches tfjs to `name` and proves it initialised: `tf.setBackend` resolves to false on failure
  * (leaving `tf.getBackend()` naming the failed backend) and can hang, so both are checked.
- * On wasm, GrowLab's own kernels are registered (the stock backend cannot train a conv GAN).
+ * On wasm, GrowLab's own kernels are registered (the stock backend cannot train a conv GAN); on
+ * cpu, a fix for its nearest-upsampling gradient.
  */
 export async function initBackend(name: BackendName, timeoutMs = 20_000): Promise<void> {
   if (name === 'wasm') registerWasmKernels();
+  if (name === 'cpu') registerCpuKernels();
   const ok = await withTimeout(tf.setBackend(name), timeoutMs, `setBackend('${name}')`);
   if (!ok) throw new Error(`backend '${name}' failed to initialise`);
   await tf.ready();

@@ -8,13 +8,23 @@
  * - Conv2DBackpropInput (stride 1): a Conv2D of dy with the filter flipped in space and its channel
  *   axes swapped; XNNPACK runs that far faster than wasm's own backprop-input kernel.
  *
+ * - AvgPoolGrad (non-overlapping windows), ResizeNearestNeighborGrad (integer factors), Sum over
+ *   leading axes (bias gradients) and GrowLab's fused LeakyReLU gradient: plain loops over the
+ *   wasm heap, replacing chains of transposes and elementwise kernels.
+ *
  * Kernels call other wasm kernels directly (no tfjs ops), so nothing is recorded on a gradient tape
- * and every intermediate buffer is freed here.
+ * and every intermediate buffer is freed here. Each is checked against the cpu backend in tests.
  */
 import * as tf from '@tensorflow/tfjs';
+import { LEAKY_RELU_GRAD } from '../gradients';
+import { blockLoop } from './blockLoop';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 
-type Backend = Parameters<KernelFunc>[0]['backend'] & { disposeData(dataId: object): boolean };
+type Backend = Parameters<KernelFunc>[0]['backend'] & {
+  disposeData(dataId: object): boolean;
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+};
 
 /** Runs a registered wasm kernel on TensorInfos, bypassing the engine (no tape, no tracking). */
 function runWasm(name: string, backend: Backend, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
@@ -111,6 +121,91 @@ function makeConv2DBackpropInput(fallback: KernelFunc): KernelFunc {
   };
 }
 
+/** dy·(x > 0 ? 1 : α) in one pass (see gradients.ts). */
+const leakyReluGrad: KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as Backend;
+  const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
+  const alpha = (attrs as unknown as { alpha: number }).alpha;
+  const out = b.makeOutput(x.shape, 'float32');
+  // Views are taken after allocating: allocation may grow (and detach) the heap.
+  const o = b.typedArrayFromHeap(out);
+  const xv = b.typedArrayFromHeap(x);
+  const g = b.typedArrayFromHeap(dy);
+  for (let i = 0; i < o.length; i++) o[i] = xv[i]! > 0 ? g[i]! : alpha * g[i]!;
+  return out;
+};
+
+const pair = (v: number | number[]): [number, number] => (Array.isArray(v) ? [v[0]!, v[1] ?? v[0]!] : [v, v]);
+
+function makeAvgPoolGrad(fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const b = args.backend as Backend;
+    const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
+    const a = args.attrs as unknown as { filterSize: number | number[]; strides: number | number[]; pad: unknown };
+    const [fh, fw] = pair(a.filterSize);
+    const [sh, sw] = pair(a.strides);
+    const [, H, W] = input.shape as [number, number, number, number];
+    const [, h, w] = dy.shape as [number, number, number, number];
+    const blocks = fh === sh && fw === sw && fh === fw && (a.pad === 'valid' || a.pad === 0) && H === h * fh && W === w * fw;
+    if (!blocks) return fallback(args);
+    const out = b.makeOutput(input.shape, 'float32');
+    blockLoop(b.typedArrayFromHeap(dy), b.typedArrayFromHeap(out), dy.shape, fh, 1 / (fh * fw), false);
+    return out;
+  };
+}
+
+function makeResizeNearestGrad(fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const b = args.backend as Backend;
+    const { images, dy } = args.inputs as { images: TensorInfo; dy: TensorInfo };
+    const { alignCorners, halfPixelCenters } = args.attrs as unknown as { alignCorners: boolean; halfPixelCenters: boolean };
+    const [, h, w] = images.shape as [number, number, number, number];
+    const [, H, W] = dy.shape as [number, number, number, number];
+    const s = H / h;
+    if (alignCorners || halfPixelCenters || !Number.isInteger(s) || W !== w * s) return fallback(args);
+    const out = b.makeOutput(images.shape, 'float32');
+    blockLoop(b.typedArrayFromHeap(out), b.typedArrayFromHeap(dy), images.shape, s, 1, true);
+    return out;
+  };
+}
+
+function makeSum(fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const b = args.backend as Backend;
+    const { x } = args.inputs as { x: TensorInfo };
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+    const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((ax, i) => ax === i);
+    if (!leading || x.dtype !== 'float32') return fallback(args);
+    const inner = x.shape.slice(axes.length);
+    const size = inner.reduce((p, q) => p * q, 1);
+    const outShape = keepDims ? [...axes.map(() => 1), ...inner] : inner;
+    const out = b.makeOutput(outShape, 'float32');
+    const o = b.typedArrayFromHeap(out);
+    const v = b.typedArrayFromHeap(x);
+    const acc = new Float64Array(size);
+    for (let at = 0; at < v.length; at += size) for (let k = 0; k < size; k++) acc[k]! += v[at + k]!;
+    o.set(acc);
+    return out;
+  };
+}
+
+/** Replaces a stock wasm kernel by `make(stock)` once (the stock one stays the fallback). */
+function override(name: string, make: (stock: KernelFunc) => KernelFunc): boolean {
+  const stock = tf.getKernel(name, 'wasm') as (KernelConfig & { growlab?: true }) | undefined;
+  if (!stock || stock.growlab) return false;
+  tf.unregisterKernel(name, 'wasm');
+  const config: KernelConfig & { growlab: true } = {
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: make(stock.kernelFunc),
+    growlab: true,
+  };
+  if (stock.setupFunc) config.setupFunc = stock.setupFunc;
+  tf.registerKernel(config);
+  return true;
+}
+
 /**
  * Registers GrowLab's wasm kernels (idempotent). Call after the wasm backend module is imported.
  * Returns the names of the kernels this call registered.
@@ -121,18 +216,16 @@ export function registerWasmKernels(): string[] {
     tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter });
     done.push('Conv2DBackpropFilter');
   }
-  const stock = tf.getKernel('Conv2DBackpropInput', 'wasm') as (KernelConfig & { growlab?: true }) | undefined;
-  if (stock && !stock.growlab) {
-    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-    const config: KernelConfig & { growlab: true } = {
-      kernelName: 'Conv2DBackpropInput',
-      backendName: 'wasm',
-      kernelFunc: makeConv2DBackpropInput(stock.kernelFunc),
-      growlab: true,
-    };
-    if (stock.setupFunc) config.setupFunc = stock.setupFunc;
-    tf.registerKernel(config);
-    done.push('Conv2DBackpropInput');
+  if (!tf.getKernel(LEAKY_RELU_GRAD, 'wasm')) {
+    tf.registerKernel({ kernelName: LEAKY_RELU_GRAD, backendName: 'wasm', kernelFunc: leakyReluGrad });
+    done.push(LEAKY_RELU_GRAD);
   }
+  const overrides: [string, (stock: KernelFunc) => KernelFunc][] = [
+    ['Conv2DBackpropInput', makeConv2DBackpropInput],
+    ['AvgPoolGrad', makeAvgPoolGrad],
+    ['ResizeNearestNeighborGrad', makeResizeNearestGrad],
+    ['Sum', makeSum],
+  ];
+  for (const [name, make] of overrides) if (override(name, make)) done.push(name);
   return done;
 }
