@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
@@ -11,11 +11,31 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * tfjs-backend-wasm starts its pthreads from the *text* of its module factory
+ * (`factory.toString()` in a Blob). That text reads `_scriptDir`, a variable of the factory's
+ * closure, which the minifier renames (or inlines) and which the pthread worker never has, so
+ * threaded wasm would hang in the production build. Make it a global property instead: property
+ * names survive minification, and the factory already copes with it being undefined.
+ */
+function wasmThreadsSafe(): Plugin {
+  return {
+    name: 'growlab:wasm-threads-safe',
+    transform(code, id) {
+      if (!id.includes('tfjs-backend-wasm-threaded-simd.js')) return null;
+      return code
+        .replace('var _scriptDir =', 'globalThis.__tfjsWasmScriptDir =')
+        .replace(/\b_scriptDir\b/g, 'globalThis.__tfjsWasmScriptDir');
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [react()],
   worker: {
     // Module workers: the engine worker uses ES imports (tfjs, comlink).
     format: 'es',
+    plugins: () => [wasmThreadsSafe()],
   },
   optimizeDeps: {
     // The engine worker is created with `new URL(..., import.meta.url)`, which

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 // Registers the 'webgpu' backend, but only if navigator.gpu exists when this module loads.
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { initBackend, withTimeout } from '../core/backend/initBackend';
 import { isBackendName, type BackendInfo, type BackendName } from './protocol';
 import { WASM_FILE_MAP } from './wasmPaths';
@@ -161,9 +161,10 @@ let wasmConfigured = false;
 /** Must run before the first `setBackend('wasm')`. */
 function configureWasm(): void {
   if (wasmConfigured) return;
-  // Threaded wasm hangs `setBackend('wasm')` in minified builds (its pthread workers are
-  // rebuilt from minified function text). Single-threaded until issue 3 revisits this.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  // Threads need SharedArrayBuffer, i.e. a cross-origin isolated page (COOP + COEP).
+  const isolated = (self as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined';
+  if (!isolated) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  else setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
   setWasmPaths({ ...WASM_FILE_MAP });
   wasmConfigured = true;
 }
@@ -192,7 +193,8 @@ async function start(c: Candidate, timeoutMs: number): Promise<Candidate & { thr
   let threads = 1;
   if (c.name === 'wasm') {
     const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-    adapter = simd ? 'WebAssembly SIMD (XNNPACK)' : 'WebAssembly, no SIMD (XNNPACK)';
+    const threaded = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
+    adapter = `WebAssembly${simd ? ' SIMD' : ', no SIMD'}${threaded ? ', threaded build' : ''} (XNNPACK)`;
     try {
       threads = getThreadsCount();
     } catch {
