@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { initBackend, withTimeout } from '../core/backend/initBackend';
+import { runCase } from '../core/bench/cases';
 import { isBackendName, type BackendInfo, type BackendName } from './protocol';
 import { WASM_FILE_MAP } from './wasmPaths';
 
@@ -21,6 +22,8 @@ export interface StartOptions {
   backend?: string;
   /** Limit for each `tf.setBackend` and for the sanity op, in ms. */
   timeoutMs?: number;
+  /** Time a few training steps on each hardware candidate and keep the fastest (default true). */
+  timeSteps?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -206,6 +209,32 @@ async function start(c: Candidate, timeoutMs: number): Promise<Candidate & { thr
 }
 
 /**
+ * With more than one hardware candidate (a real GPU next to wasm), rank by measured speed: start
+ * each, time a few steps of the lab's 8×8 GAN, fastest first. Software adapters are not timed:
+ * they stay below wasm (measured 30–60× slower in PLATFORM.md).
+ */
+async function orderBySpeed(candidates: Candidate[], timeoutMs: number, attempts: string[]): Promise<void> {
+  const timed = candidates.filter((c) => !c.software && c.name !== 'cpu');
+  if (timed.length < 2) return;
+  const msPerStep = new Map<Candidate, number>();
+  for (const c of timed) {
+    try {
+      await start(c, timeoutMs);
+      const r = await withTimeout(runCase('lab8', 2), timeoutMs, `timing ${c.name}`);
+      msPerStep.set(c, r.msPerStep);
+      attempts.push(`${c.name}: ${r.msPerStep.toFixed(0)} ms per 8×8 training step`);
+    } catch (err) {
+      attempts.push(`${c.name}: timing failed (${errorMessage(err)})`);
+    }
+  }
+  const speed = (c: Candidate) => msPerStep.get(c) ?? Number.POSITIVE_INFINITY;
+  const order = [...timed].sort((a, b) => speed(a) - speed(b));
+  // Timed candidates take the ladder positions of the timed ones, fastest first.
+  const slots = candidates.map((c, i) => (timed.includes(c) ? i : -1)).filter((i) => i >= 0);
+  slots.forEach((slot, k) => (candidates[slot] = order[k]!));
+}
+
+/**
  * Start a backend: the forced one if `opts.backend` names one, else the best of the ladder.
  * Rejects with an Error whose message lists every attempt.
  */
@@ -232,6 +261,7 @@ export async function startBackend(opts: StartOptions = {}): Promise<BackendInfo
   }
   // Stable sort: the ladder order above breaks ties.
   candidates.sort((a, b) => rank(a) - rank(b));
+  if (forced === undefined && opts.timeSteps !== false) await orderBySpeed(candidates, timeoutMs, attempts);
 
   for (const c of candidates) {
     const t0 = performance.now();

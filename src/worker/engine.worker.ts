@@ -4,7 +4,9 @@
  */
 import * as Comlink from 'comlink';
 import { startBackend } from './backend';
-import type { BackendInfo, EngineApi, InitOptions } from './protocol';
+import { CASE_IDS, runCase, type CaseId } from '../core/bench/cases';
+import { growthCheck } from '../core/bench/growthCheck';
+import type { BackendInfo, BenchOptions, BenchRow, EngineApi, GrowthCheck, InitOptions } from './protocol';
 
 let started: { key: string; info: Promise<BackendInfo> } | null = null;
 
@@ -20,6 +22,23 @@ const api: EngineApi = {
       if (started?.info === info) started = null;
     });
     return info;
+  },
+
+  async benchmark({ cases, steps }: BenchOptions): Promise<BenchRow[]> {
+    if (!started) throw new Error('start a backend (init) before benchmarking');
+    await started.info;
+    const rows: BenchRow[] = [];
+    for (const id of cases) {
+      if (!(CASE_IDS as readonly string[]).includes(id)) throw new Error(`unknown benchmark case '${id}'`);
+      rows.push(await runCase(id as CaseId, steps));
+    }
+    return rows;
+  },
+
+  async growthCheck(): Promise<GrowthCheck> {
+    if (!started) throw new Error('start a backend (init) before training');
+    await started.info;
+    return growthCheck();
   },
 
   ping(): Promise<'pong'> {

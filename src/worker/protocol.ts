@@ -7,6 +7,11 @@
 
 import type { BackendName } from '../core/backend/initBackend';
 
+import type { BenchRow } from '../core/bench/cases';
+import type { GrowthCheck } from '../core/bench/growthCheck';
+
+export type { BenchRow } from '../core/bench/cases';
+export type { GrowthCheck } from '../core/bench/growthCheck';
 export { BACKEND_NAMES, isBackendName, type BackendName } from '../core/backend/initBackend';
 
 /** What the worker reports about the backend it started. */
@@ -31,9 +36,20 @@ export interface InitOptions {
   backend?: string;
 }
 
+export interface BenchOptions {
+  /** Case ids of src/core/bench/cases.ts ('reference', 'lab4' … 'lab32'). */
+  cases: string[];
+  /** Timed steps per case (after 2 warm-up steps). */
+  steps: number;
+}
+
 export interface EngineApi {
   /** Start (or return the already started) tfjs backend. Rejects with a readable message. */
   init(opts: InitOptions): Promise<BackendInfo>;
+  /** Times training steps on the active backend (`npm run bench:browser`). */
+  benchmark(opts: BenchOptions): Promise<BenchRow[]>;
+  /** Trains a tiny GAN through a few growths on the active backend (browser tests). */
+  growthCheck(): Promise<GrowthCheck>;
   /** Liveness check: resolves to 'pong'. */
   ping(): Promise<'pong'>;
 }

@@ -7,7 +7,7 @@
  * D = 3 × [conv3×3, lrelu, avgpool2] (32, 64, 128) → dense 1
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../src/core/rng';
+import { Rng } from '../rng';
 
 export const REF = { batch: 64, latent: 128, size: 32 };
 
