@@ -8,6 +8,7 @@
  * - Conv2DBackpropInput (stride 1): a Conv2D of dy with the filter flipped in space and its channel
  *   axes swapped; XNNPACK runs that far faster than wasm's own backprop-input kernel.
  *
+ * - Identity shares data instead of copying it (the engine clones every tensor a gradient saves).
  * - AvgPoolGrad (non-overlapping windows), ResizeNearestNeighborGrad (integer factors), Sum over
  *   leading axes (bias gradients) and GrowLab's fused LeakyReLU gradient: plain loops over the
  *   wasm heap, replacing chains of transposes and elementwise kernels.
@@ -190,6 +191,20 @@ function makeSum(fallback: KernelFunc): KernelFunc {
   };
 }
 
+/**
+ * Identity without a copy. tfjs's engine clones every tensor it saves for a backward pass through
+ * Identity, and wasm's Identity copies the data; tensor data is immutable, so sharing it by
+ * reference count (as wasm's own Reshape and webgl's Identity do) is enough.
+ */
+function makeIdentity(fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    if (x.dtype === 'string') return fallback(args);
+    (args.backend as Backend & { incRef(dataId: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+}
+
 /** Replaces a stock wasm kernel by `make(stock)` once (the stock one stays the fallback). */
 function override(name: string, make: (stock: KernelFunc) => KernelFunc): boolean {
   const stock = tf.getKernel(name, 'wasm') as (KernelConfig & { growlab?: true }) | undefined;
@@ -225,6 +240,7 @@ export function registerWasmKernels(): string[] {
     ['AvgPoolGrad', makeAvgPoolGrad],
     ['ResizeNearestNeighborGrad', makeResizeNearestGrad],
     ['Sum', makeSum],
+    ['Identity', makeIdentity],
   ];
   for (const [name, make] of overrides) if (override(name, make)) done.push(name);
   return done;
