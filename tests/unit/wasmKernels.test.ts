@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { registerWasmKernels } from '../../src/core/backend/wasmKernels';
+import { lrelu } from '../../src/core/ops';
 import { maxRelError, useBackend } from './helpers';
 
 // [batch, height, width, inChannels, kernel, outChannels, stride, padding]
@@ -105,5 +106,28 @@ describe('nearest-upsampling gradient', () => {
     );
     expect(Array.from(got)).toEqual(Array.from(want));
     await useBackend('wasm');
+  });
+});
+
+describe("GrowLab's leaky ReLU", () => {
+  it('matches tfjs leakyRelu in value, gradient and the WGAN-GP second derivative', async () => {
+    const w = input([3, 3, 2, 4], 13);
+    const x = input([2, 6, 6, 2], 14);
+    const penaltyGrad = (act: (t: tf.Tensor) => tf.Tensor) =>
+      tf.grad((wt: tf.Tensor) => {
+        const critic = (v: tf.Tensor) => tf.sum(tf.avgPool(act(tf.conv2d(v as tf.Tensor4D, wt as tf.Tensor4D, 1, 'same')) as tf.Tensor4D, 2, 2, 'valid'));
+        return tf.sum(tf.square(tf.grad(critic)(x)));
+      })(w);
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await useBackend(backend);
+      const [ours, stock] = tf.tidy(() =>
+        [lrelu, (t: tf.Tensor) => tf.leakyRelu(t, 0.2)].map((act) => [
+          act(x).dataSync() as Float32Array,
+          tf.grad((t: tf.Tensor) => tf.sum(tf.square(act(t))))(x).dataSync() as Float32Array,
+          penaltyGrad(act).dataSync() as Float32Array,
+        ]),
+      );
+      ours!.forEach((v, i) => expect(maxRelError(stock![i]!, v)).toBeLessThan(1e-5));
+    }
   });
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import '../gradients';
 import { registerCpuKernels } from './cpuKernels';
 import { registerWasmKernels } from './wasmKernels';
 

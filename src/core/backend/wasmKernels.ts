@@ -9,15 +9,14 @@
  *   axes swapped; XNNPACK runs that far faster than wasm's own backprop-input kernel.
  *
  * - Identity shares data instead of copying it (the engine clones every tensor a gradient saves).
- * - AvgPoolGrad (non-overlapping windows), ResizeNearestNeighborGrad (integer factors), Sum over
- *   leading axes (bias gradients) and GrowLab's fused LeakyReLU gradient: plain loops over the
- *   wasm heap, replacing chains of transposes and elementwise kernels.
+ * - AvgPoolGrad (non-overlapping windows: a loop over the heap), ResizeNearestNeighborGrad (integer
+ *   factors: AvgPool·s²), Sum over leading axes (bias gradients: a GEMV with ones) — instead of
+ *   tfjs's generic kernels, which transpose first.
  *
  * Kernels call other wasm kernels directly (no tfjs ops), so nothing is recorded on a gradient tape
  * and every intermediate buffer is freed here. Each is checked against the cpu backend in tests.
  */
 import * as tf from '@tensorflow/tfjs';
-import { LEAKY_RELU_GRAD } from '../gradients';
 import { blockLoop } from './blockLoop';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 
@@ -122,20 +121,6 @@ function makeConv2DBackpropInput(fallback: KernelFunc): KernelFunc {
   };
 }
 
-/** dy·(x > 0 ? 1 : α) in one pass (see gradients.ts). */
-const leakyReluGrad: KernelFunc = ({ inputs, backend, attrs }) => {
-  const b = backend as Backend;
-  const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
-  const alpha = (attrs as unknown as { alpha: number }).alpha;
-  const out = b.makeOutput(x.shape, 'float32');
-  // Views are taken after allocating: allocation may grow (and detach) the heap.
-  const o = b.typedArrayFromHeap(out);
-  const xv = b.typedArrayFromHeap(x);
-  const g = b.typedArrayFromHeap(dy);
-  for (let i = 0; i < o.length; i++) o[i] = xv[i]! > 0 ? g[i]! : alpha * g[i]!;
-  return out;
-};
-
 const pair = (v: number | number[]): [number, number] => (Array.isArray(v) ? [v[0]!, v[1] ?? v[0]!] : [v, v]);
 
 function makeAvgPoolGrad(fallback: KernelFunc): KernelFunc {
@@ -155,6 +140,14 @@ function makeAvgPoolGrad(fallback: KernelFunc): KernelFunc {
   };
 }
 
+/** A float32 scalar on the wasm heap. */
+function scalar(b: Backend, value: number): TensorInfo {
+  const t = b.makeOutput([], 'float32');
+  b.typedArrayFromHeap(t)[0] = value;
+  return t;
+}
+
+/** Exact s× nearest upsampling: the gradient is an s×s sum pool = AvgPool·s² (XNNPACK). */
 function makeResizeNearestGrad(fallback: KernelFunc): KernelFunc {
   return (args) => {
     const b = args.backend as Backend;
@@ -164,12 +157,16 @@ function makeResizeNearestGrad(fallback: KernelFunc): KernelFunc {
     const [, H, W] = dy.shape as [number, number, number, number];
     const s = H / h;
     if (alignCorners || halfPixelCenters || !Number.isInteger(s) || W !== w * s) return fallback(args);
-    const out = b.makeOutput(images.shape, 'float32');
-    blockLoop(b.typedArrayFromHeap(out), b.typedArrayFromHeap(dy), images.shape, s, 1, true);
+    const pooled = runWasm('AvgPool', b, { x: dy }, { filterSize: [s, s], strides: [s, s], pad: 'valid' });
+    const k = scalar(b, s * s);
+    const out = runWasm('Multiply', b, { a: pooled, b: k });
+    b.disposeData(pooled.dataId);
+    b.disposeData(k.dataId);
     return out;
   };
 }
 
+/** Sums over leading axes (bias gradients) as ones[1, outer] · x[outer, inner]: one GEMV, no transpose. */
 function makeSum(fallback: KernelFunc): KernelFunc {
   return (args) => {
     const b = args.backend as Backend;
@@ -180,14 +177,12 @@ function makeSum(fallback: KernelFunc): KernelFunc {
     if (!leading || x.dtype !== 'float32') return fallback(args);
     const inner = x.shape.slice(axes.length);
     const size = inner.reduce((p, q) => p * q, 1);
-    const outShape = keepDims ? [...axes.map(() => 1), ...inner] : inner;
-    const out = b.makeOutput(outShape, 'float32');
-    const o = b.typedArrayFromHeap(out);
-    const v = b.typedArrayFromHeap(x);
-    const acc = new Float64Array(size);
-    for (let at = 0; at < v.length; at += size) for (let k = 0; k < size; k++) acc[k]! += v[at + k]!;
-    o.set(acc);
-    return out;
+    const outer = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
+    const ones = b.makeOutput([1, 1, outer], 'float32');
+    b.typedArrayFromHeap(ones).fill(1);
+    const out = runWasm('BatchMatMul', b, { a: ones, b: { ...x, shape: [1, outer, size] } }, { transposeA: false, transposeB: false });
+    b.disposeData(ones.dataId);
+    return { ...out, shape: keepDims ? [...axes.map(() => 1), ...inner] : inner };
   };
 }
 
@@ -230,10 +225,6 @@ export function registerWasmKernels(): string[] {
   if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
     tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter });
     done.push('Conv2DBackpropFilter');
-  }
-  if (!tf.getKernel(LEAKY_RELU_GRAD, 'wasm')) {
-    tf.registerKernel({ kernelName: LEAKY_RELU_GRAD, backendName: 'wasm', kernelFunc: leakyReluGrad });
-    done.push(LEAKY_RELU_GRAD);
   }
   const overrides: [string, (stock: KernelFunc) => KernelFunc][] = [
     ['Conv2DBackpropInput', makeConv2DBackpropInput],
