@@ -9,7 +9,6 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_SPACE, parseActions, whyIllegal, applyAction, completeFade, type GrowthAction } from '../core/actions';
 import type { ImageSet } from '../core/data/imageSet';
-import { makeShapes } from '../core/data/shapes';
 import { createBaseGenome, resolutionOf } from '../core/genome';
 import { imagesToGrid, upscaleNearest } from '../core/grid';
 import type { LossName } from '../core/loss';
@@ -17,12 +16,13 @@ import { proganActions } from '../core/progan';
 import { Rng } from '../core/rng';
 import { runStage, type LossPoint, type StageRecord } from '../core/stage';
 import { DEFAULT_TRAINER, Trainer } from '../core/trainer';
+import { DATASET_NAMES, loadImageSet, nativeSize } from './datasets';
 import { useNodeBackend, type BackendInfo, type NodeBackend } from './nodeBackend';
 import { writePng } from './png';
 
 export const MODES = ['manual', 'progan', 'dggan'] as const;
 export type Mode = (typeof MODES)[number];
-export const DATASETS = ['shapes'] as const;
+export const DATASETS = DATASET_NAMES;
 
 export interface TrainOptions {
   dataset: (typeof DATASETS)[number];
@@ -60,8 +60,13 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** The training set at --resolution: shapes generated at that size, built sets average-pooled to it. */
 function loadDataset(o: TrainOptions): ImageSet {
-  return makeShapes({ count: o.datasetSize, size: o.resolution, seed: o.seed });
+  if (o.dataset === 'shapes') return loadImageSet('shapes', { resolution: o.resolution, seed: o.seed, size: o.datasetSize });
+  const native = nativeSize(o.dataset)!;
+  if (o.resolution > native)
+    throw new UsageError(`--dataset ${o.dataset} has ${native}×${native} images, so --resolution can be at most ${native} (got ${o.resolution})`);
+  return loadImageSet(o.dataset, { resolution: o.resolution });
 }
 
 /** The growth actions of the whole run, checked against the genome before any training starts. */

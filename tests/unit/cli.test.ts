@@ -24,12 +24,13 @@ describe('growlab CLI', () => {
     [['train', '--out', 'x', '--bogus'], /unknown option '--bogus'/],
     [['train', '--out', 'x', '--batch', 'many'], /--batch must be a whole number/],
     [['train', '--out', 'x', '--resolution', '30'], /power of two/],
-    [['train', '--out', 'x', '--dataset', 'imagenet'], /Allowed choices are shapes/],
+    [['train', '--out', 'x', '--dataset', 'imagenet'], /Allowed choices are mnist, fashion-mnist, emoji, shapes/],
     [['train', '--out', 'x', '--mode', 'manual'], /--mode manual needs --actions/],
     [['train', '--out', 'x', '--actions', 'g:5x5x32'], /action 1 .* is illegal: kernel 5×5 is larger than the 4×4 feature map/],
     [['train', '--out', 'x', '--actions', 'res:64,res:64,res:64,res:64', '--resolution', '16'], /beyond the data resolution 16×16/],
     [['train', '--out', 'x', '--actions', 'grow please'], /not a growth action/],
     [['train', '--actions', 'res:8'], /required option '--out <dir>'/],
+    [['train', '--out', 'x', '--mode', 'progan', '--dataset', 'mnist', '--resolution', '64'], /--dataset mnist has 32×32 images, so --resolution can be at most 32 \(got 64\)/],
   ])('rejects bad input %j with a clear message', (args, message) => {
     const { code, err } = growlab(...args);
     expect(code).not.toBe(0);
@@ -56,5 +57,19 @@ describe('growlab CLI', () => {
     expect(run.losses.length).toBe(12);
     expect(run.losses.every((p: { dLoss: number }) => Number.isFinite(p.dLoss))).toBe(true);
     for (const k of [0, 1, 2]) expect(existsSync(join(out, `samples-stage-${k}.png`))).toBe(true);
+  });
+
+  it('trains on a built 1-channel set (mnist) pooled to the run resolution', () => {
+    const out = mkdtempSync(join(tmpdir(), 'growlab-cli-mnist-'));
+    const { code, err } = growlab(
+      'train', '--dataset', 'mnist', '--resolution', '8', '--actions', 'res:8', '--kimg-per-stage', '0.008',
+      '--batch', '4', '--width', '8', '--latent', '8', '--samples', '4', '--seed', '3', '--out', out,
+    );
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(run.dataset).toEqual({ name: 'mnist', count: 10_000, size: 8, channels: 1, seed: 3 });
+    expect(run.stages[1].genome.channels).toBe(1);
+    expect(existsSync(join(out, 'reals.png'))).toBe(true);
   });
 });

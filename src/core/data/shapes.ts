@@ -1,7 +1,8 @@
 /**
  * The procedural "shapes" data set: one coloured disc, square or triangle per image on a plain
  * background, at any power-of-two size, fully determined by its seed. Edges are anti-aliased by
- * 4×4 supersampling, so downsampled copies stay faithful.
+ * 4×4 supersampling, so downsampled copies stay faithful. Each image is labelled with its shape
+ * kind (0 disc, 1 square, 2 triangle), for class-aware metrics.
  */
 import { Rng } from '../rng';
 import type { ImageSet } from './imageSet';
@@ -59,9 +60,11 @@ export function makeShapes({ count, size, seed }: ShapesOptions): ImageSet {
   if (!Number.isInteger(count) || count < 1) throw new Error(`shapes: count must be a positive integer, got ${count}`);
   const rng = new Rng(seed);
   const pixels = new Uint8Array(count * size * size * 3);
+  const labels = new Uint8Array(count);
   const SS = 4;
   for (let i = 0; i < count; i++) {
-    const kind = SHAPE_KINDS[rng.int(SHAPE_KINDS.length)]!;
+    labels[i] = rng.int(SHAPE_KINDS.length);
+    const kind = SHAPE_KINDS[labels[i]!]!;
     const lightBackground = rng.next() < 0.5;
     const bg = colour(rng, lightBackground);
     const fg = colour(rng, !lightBackground);
@@ -80,5 +83,5 @@ export function makeShapes({ count, size, seed }: ShapesOptions): ImageSet {
         for (let c = 0; c < 3; c++) pixels[p + c] = Math.round(bg[c]! + (fg[c]! - bg[c]!) * t);
       }
   }
-  return { name: 'shapes', count, size, channels: 3, pixels };
+  return { name: 'shapes', count, size, channels: 3, pixels, labels, classes: [...SHAPE_KINDS] };
 }
