@@ -5,6 +5,7 @@
  *   npm run bench -- --backends wasm,cpu  also the pure-JS cpu backend (slow: minutes per step)
  *   npm run bench -- --vs-torch           also bench/torch_reference.py (PyTorch, 1 and 2 threads)
  *   npm run bench -- --steps 9 --profile  more timed steps; per-kernel profile of the slowest case
+ *   npm run bench -- --metrics            only the metrics: SWD, FID and KID on 2,000 samples per set
  *
  * Each case: 2 warm-up steps, then the median of ≥ 5 timed steps.
  */
@@ -13,6 +14,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CASE_IDS, profileCase, runCase, type BenchRow, type CaseId } from '../src/core/bench/cases';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from '../src/cli/nodeBackend';
+import { makeShapes } from '../src/core/data/shapes';
+import { fid } from '../src/core/metrics/fid';
+import { kid } from '../src/core/metrics/kid';
+import { swd } from '../src/core/metrics/swd';
+import { Rng } from '../src/core/rng';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -39,6 +45,48 @@ function torchReference(): { threads: number; msPerStep: number }[] {
     return [];
   }
   return JSON.parse(r.stdout) as { threads: number; msPerStep: number }[];
+}
+
+/** SWD on 2,000 32×32 shapes images per set; FID and KID on 2,000 random 64-d features per set. */
+async function benchMetrics(backend: NodeBackend): Promise<void> {
+  const info = await useNodeBackend(backend);
+  console.log(`metrics on ${backend}${info.simd ? ' (SIMD)' : ''}, ${info.threads} thread, Node ${process.version}`);
+  const N = 2000;
+  const real = makeShapes({ count: N, size: 32, seed: 1 });
+  const fake = makeShapes({ count: N, size: 32, seed: 2 });
+  let t = performance.now();
+  const s = await swd(real, fake, new Rng(1));
+  const levels = s.levels.map((l) => `${l.res}: ${l.swd.toFixed(2)}`).join(', ');
+  console.log(`  SWD  ${N} vs ${N} 32×32 images   ${((performance.now() - t) / 1000).toFixed(2).padStart(6)} s   (${levels}; avg ${s.avg.toFixed(2)})`);
+  const D = 64;
+  const rng = new Rng(2);
+  const mix = rng.normals(D * D);
+  const features = (shift: number) => {
+    const z = rng.normals(N * D);
+    const x = new Float32Array(N * D);
+    for (let i = 0; i < N; i++)
+      for (let j = 0; j < D; j++) {
+        let v = shift;
+        for (let k = 0; k < D; k++) v += (mix[j * D + k]! * z[i * D + k]!) / Math.sqrt(D);
+        x[i * D + j] = v;
+      }
+    return { data: x, rows: N, cols: D };
+  };
+  const a = features(0);
+  const b = features(0.1);
+  t = performance.now();
+  const f = fid(a, b);
+  console.log(`  FID  ${N} vs ${N} ${D}-d features   ${((performance.now() - t) / 1000).toFixed(2).padStart(6)} s   (${f.fid.toFixed(3)})`);
+  t = performance.now();
+  const k = kid(a, b, new Rng(3));
+  console.log(
+    `  KID  ${N} vs ${N} ${D}-d features   ${((performance.now() - t) / 1000).toFixed(2).padStart(6)} s   (${k.mean.toFixed(4)} ± ${k.std.toFixed(4)}, ${k.subsets} subsets of ${k.subsetSize})`,
+  );
+}
+
+if (flag('--metrics')) {
+  await benchMetrics(backends[0]!);
+  process.exit(0);
 }
 
 const rows: BenchRow[] = [];
