@@ -1,7 +1,9 @@
 /** The `growlab` command line: the same engine as the browser lab, headless in Node. */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { METRIC_NAMES, type MetricName } from '../core/evaluate';
 import { LOSS_NAMES } from '../core/loss';
 import { NODE_BACKENDS } from './nodeBackend';
+import { metrics, type MetricsOptions } from './metrics';
 import { DATASETS, MODES, train, UsageError, type TrainOptions } from './train';
 
 function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
@@ -35,6 +37,15 @@ function seed(value: string): number {
   return n;
 }
 
+function metricList(value: string): MetricName[] {
+  if (value.trim() === 'none') return [];
+  const names = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const bad = names.filter((n) => !(METRIC_NAMES as readonly string[]).includes(n));
+  if (bad.length > 0 || names.length === 0)
+    throw new InvalidArgumentError(`unknown metric '${bad[0] ?? value}': use any of ${METRIC_NAMES.join(', ')}, comma-separated, or none.`);
+  return [...new Set(names)] as MetricName[];
+}
+
 const program = new Command()
   .name('growlab')
   .description('GrowLab: grow a GAN while it trains (Dynamically Grown GANs, AAAI 2021) — headless CLI')
@@ -57,6 +68,8 @@ program
   .option('--latent <n>', 'latent dimension', positiveInt('--latent', 1024), 64)
   .option('--width <n>', 'channels of the 4×4 blocks of G and D', positiveInt('--width', 512), 64)
   .option('--samples <n>', 'images in each sample grid', positiveInt('--samples', 256), 64)
+  .option('--metrics <list>', 'metrics after every stage: any of swd,fid,kid, or none (SWD needs ≥ 16 px)', metricList, [...METRIC_NAMES])
+  .option('--eval-samples <n>', 'real and generated images per metric evaluation', positiveInt('--eval-samples', 10_000), 512)
   .option('--seed <n>', 'random seed: the same seed on the same backend repeats a run', seed, 1)
   .addOption(new Option('--backend <name>', 'tfjs backend').choices(NODE_BACKENDS).default('wasm'))
   .requiredOption('--out <dir>', 'output folder (created if missing)')
@@ -74,6 +87,38 @@ function fail(err: unknown): void {
 }
 process.on('uncaughtException', (e) => (fail(e), process.exit()));
 process.on('unhandledRejection', (e) => (fail(e), process.exit()));
+
+program
+  .command('metrics')
+  .description('SWD, FID and KID between two image sets (folders of PNG/JPEG/GIF, or .npy uint8 [N,H,W,C])')
+  .requiredOption('--real <path>', 'real images: a folder or a .npy file')
+  .requiredOption('--fake <path>', 'generated images: a folder or a .npy file')
+  .option('--metrics <list>', 'any of swd,fid,kid', metricList, [...METRIC_NAMES])
+  .option('--features <dataset>', 'feature network for FID/KID and class coverage: mnist, fashion-mnist, emoji or shapes')
+  .option('--save-features <dir>', 'also write real_features.npy and fake_features.npy there')
+  .option('--json', 'print one JSON object')
+  .option('--seed <n>', 'random seed of SWD patches/directions and KID subsets', seed, 1)
+  .addOption(new Option('--backend <name>', 'tfjs backend').choices(NODE_BACKENDS).default('wasm'))
+  .addHelpText('after', '\nExample:\n  npx growlab metrics --real reals/ --fake fakes.npy --metrics swd,fid,kid --features mnist --json')
+  .action(async (opts: MetricsOptions) => {
+    const result = await metrics(opts);
+    if (opts.json) console.log(JSON.stringify(result));
+    else console.log(describeResult(result));
+  });
+
+/** A readable summary of `growlab metrics` (the JSON has every field). */
+function describeResult(r: Record<string, unknown>): string {
+  const lines: string[] = [];
+  const swdR = r.swd as { avg: number; levels: { res: number; swd: number }[]; label: string } | undefined;
+  if (swdR) lines.push(`${swdR.label}: ${swdR.avg.toFixed(2)} (${swdR.levels.map((l) => `${l.res}px ${l.swd.toFixed(2)}`).join(', ')})`);
+  const fidR = r.fid as { fid: number; label: string; warning?: string } | undefined;
+  if (fidR) lines.push(`${fidR.label}: ${fidR.fid.toFixed(3)}${fidR.warning ? ` — ${fidR.warning}` : ''}`);
+  const kidR = r.kid as { mean: number; std: number; label: string } | undefined;
+  if (kidR) lines.push(`${kidR.label}: ${kidR.mean.toFixed(5)} ± ${kidR.std.toFixed(5)}`);
+  const cov = r.coverage as { classesFound: number; classes: number; meanConfidence: number; label: string } | undefined;
+  if (cov) lines.push(`${cov.label}: ${cov.classesFound}/${cov.classes} classes, mean confidence ${cov.meanConfidence.toFixed(3)}`);
+  return lines.join('\n');
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -13,6 +13,8 @@ import { createBaseGenome, resolutionOf } from '../core/genome';
 import { imagesToGrid, upscaleNearest } from '../core/grid';
 import type { LossName } from '../core/loss';
 import { proganActions } from '../core/progan';
+import { evaluate, type MetricName, type StageMetrics } from '../core/evaluate';
+import { loadFeatureNet } from '../core/metrics/featureNets';
 import { Rng } from '../core/rng';
 import { runStage, type LossPoint, type StageRecord } from '../core/stage';
 import { DEFAULT_TRAINER, Trainer } from '../core/trainer';
@@ -41,6 +43,10 @@ export interface TrainOptions {
   backend: NodeBackend;
   out: string;
   samples: number;
+  /** Metrics after every stage (empty: none). */
+  metrics: MetricName[];
+  /** Images per set for the metrics. */
+  evalSamples: number;
 }
 
 export interface RunFile {
@@ -52,7 +58,7 @@ export interface RunFile {
   config: TrainOptions;
   backend: BackendInfo;
   dataset: { name: string; count: number; size: number; channels: number; seed: number };
-  stages: StageRecord[];
+  stages: (StageRecord & { metrics?: StageMetrics })[];
   losses: LossPoint[];
 }
 
@@ -106,6 +112,17 @@ function concat(parts: Float32Array[]): Float32Array {
   return out;
 }
 
+/** One line: SWD avg, FID, KID and class coverage, each with what it was computed on. */
+export function describeMetrics(m: StageMetrics): string {
+  const parts: string[] = [];
+  if (m.swd) parts.push(`SWD×1e3 ${m.swd.avg.toFixed(1)} (${m.swd.levels.map((l) => `${l.res}px ${l.swd.toFixed(1)}`).join(', ')})`);
+  if (m.fid) parts.push(`${m.fid.label.split(' (')[0]} ${m.fid.value.toFixed(2)}`);
+  if (m.kid) parts.push(`KID ${m.kid.mean.toFixed(4)} ± ${m.kid.std.toFixed(4)}`);
+  if (m.coverage) parts.push(`classes ${m.coverage.classesFound}/${m.coverage.classes}, confidence ${m.coverage.meanConfidence.toFixed(2)}`);
+  const on = m.fid?.label.match(/\((.*)\)/)?.[1] ?? `N = ${m.n}, ${m.resolution}×${m.resolution}`;
+  return `${parts.join(' · ')} [${on}; ${m.seconds.toFixed(1)} s]`;
+}
+
 async function writeJson(path: string, value: unknown): Promise<void> {
   // Write then rename, so a crash never leaves a half-written run.json.
   await writeFile(`${path}.tmp`, JSON.stringify(value, null, 1));
@@ -133,6 +150,8 @@ export async function train(o: TrainOptions, command: string, log: (line: string
     space: { ...DEFAULT_SPACE, maxResolution: o.resolution },
   };
   const trainer = new Trainer(createBaseGenome({ channels: data.channels, latent: o.latent, width: o.width }), config, rng);
+  const wantsFeatures = o.metrics.includes('fid') || o.metrics.includes('kid');
+  const net = wantsFeatures ? await loadFeatureNet(data.name) : null;
   const fixedZ = trainer.latents(o.samples, new Rng(o.seed + 1_000_003));
   const run: RunFile = {
     version: 1,
@@ -170,7 +189,9 @@ export async function train(o: TrainOptions, command: string, log: (line: string
           lastImages = p.imagesSeen;
         }
       });
-      run.stages.push(record);
+      const stage: RunFile['stages'][number] = { ...record };
+      if (o.metrics.length > 0) stage.metrics = await evaluate(trainer, data, net, { metrics: o.metrics, n: o.evalSamples, seed: o.seed + 7 });
+      run.stages.push(stage);
       const samples = trainer.sample(fixedZ);
       await writeGrid(join(o.out, `samples-stage-${plan.index}.png`), samples, data.size);
       const res = samples.shape[1];
@@ -181,6 +202,7 @@ export async function train(o: TrainOptions, command: string, log: (line: string
       await writeJson(runPath, run);
       const last = run.losses[run.losses.length - 1]!;
       log(`stage ${plan.index} ${record.action ?? 'base'} → ${record.resolution}px, G ${record.depth.G} convs/${record.params.G} params, D ${record.depth.D} convs/${record.params.D} params, D loss ${last.dLoss.toFixed(3)}, ${(record.wallMs / 1000).toFixed(1)} s`);
+      if (stage.metrics) log(`  ${describeMetrics(stage.metrics)}`);
     }
     run.status = 'done';
   } catch (e) {
@@ -191,6 +213,7 @@ export async function train(o: TrainOptions, command: string, log: (line: string
     await writeJson(runPath, run);
     fixedZ.dispose();
     trainer.dispose();
+    net?.dispose();
   }
   log(`wrote ${runPath} and ${run.stages.length} sample grids to ${o.out}`);
   return run;
