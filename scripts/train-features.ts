@@ -19,7 +19,7 @@ const PLAN: Record<string, { epochs: number; maxImages: number }> = {
   mnist: { epochs: 10, maxImages: 10_000 },
   'fashion-mnist': { epochs: 5, maxImages: 30_000 },
   emoji: { epochs: 25, maxImages: 10_000 },
-  shapes: { epochs: 3, maxImages: 6_000 },
+  shapes: { epochs: 12, maxImages: 10_000 },
 };
 
 function subset(set: ImageSet, idx: number[]): { x: Uint8Array; y: Uint8Array } {

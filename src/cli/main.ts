@@ -68,6 +68,7 @@ program
   .option('--latent <n>', 'latent dimension', positiveInt('--latent', 1024), 64)
   .option('--width <n>', 'channels of the 4×4 blocks of G and D', positiveInt('--width', 512), 64)
   .option('--samples <n>', 'images in each sample grid', positiveInt('--samples', 256), 64)
+  .option('--mirror', 'augment the real images with random horizontal flips', false)
   .option('--metrics <list>', 'metrics after every stage: any of swd,fid,kid, or none (SWD needs ≥ 16 px)', metricList, [...METRIC_NAMES])
   .option('--eval-samples <n>', 'real and generated images per metric evaluation', positiveInt('--eval-samples', 10_000), 512)
   .option('--seed <n>', 'random seed: the same seed on the same backend repeats a run', seed, 1)

@@ -47,6 +47,8 @@ export interface TrainOptions {
   metrics: MetricName[];
   /** Images per set for the metrics. */
   evalSamples: number;
+  /** Random horizontal flips of the real images. */
+  mirror: boolean;
 }
 
 export interface RunFile {
@@ -172,7 +174,7 @@ export async function train(o: TrainOptions, command: string, log: (line: string
   reals.dispose();
   log(`GrowLab: ${o.mode} run, ${actions.length + 1} stages × ${o.kimgPerStage} kimg on ${data.name} ${data.size}×${data.size} (${data.count} images), backend ${backend.backend}, seed ${o.seed}`);
   try {
-    const plans = [null, ...actions].map((action, index) => ({ index, action, images: stageImages, batch: o.batch }));
+    const plans = [null, ...actions].map((action, index) => ({ index, action, images: stageImages, batch: o.batch, mirror: o.mirror }));
     for (const plan of plans) {
       let lastLog = performance.now();
       const stageStart = trainer.imagesSeen;

@@ -34,6 +34,8 @@ export interface StagePlan {
   action: GrowthAction | null;
   images: number;
   batch: number;
+  /** Random horizontal flips of the real images. */
+  mirror?: boolean;
 }
 
 export async function runStage(
@@ -48,7 +50,7 @@ export async function runStage(
   if (plan.action) trainer.grow(plan.action);
   const imagesStart = trainer.imagesSeen;
   while (trainer.imagesSeen - imagesStart < plan.images) {
-    const batch = sampleBatch(data, plan.batch, trainer.resolution, rng);
+    const batch = sampleBatch(data, plan.batch, trainer.resolution, rng, { mirror: plan.mirror ?? false });
     try {
       onStep({ ...(await trainer.step(batch)), stage: plan.index });
     } finally {

@@ -42,7 +42,7 @@ describe('growlab CLI', () => {
     const out = mkdtempSync(join(tmpdir(), 'growlab-cli-'));
     const { code, out: stdout, err } = growlab(
       'train', '--resolution', '8', '--dataset-size', '32', '--actions', 'g:3x3x8,res:8/16', '--kimg-per-stage', '0.016',
-      '--batch', '4', '--width', '8', '--latent', '8', '--samples', '4', '--seed', '3', '--out', out,
+      '--batch', '4', '--width', '8', '--latent', '8', '--samples', '4', '--seed', '3', '--eval-samples', '16', '--out', out,
     );
     expect(err).toBe('');
     expect(code).toBe(0);
@@ -63,7 +63,7 @@ describe('growlab CLI', () => {
     const out = mkdtempSync(join(tmpdir(), 'growlab-cli-mnist-'));
     const { code, err } = growlab(
       'train', '--dataset', 'mnist', '--resolution', '8', '--actions', 'res:8', '--kimg-per-stage', '0.008',
-      '--batch', '4', '--width', '8', '--latent', '8', '--samples', '4', '--seed', '3', '--out', out,
+      '--batch', '4', '--width', '8', '--latent', '8', '--samples', '4', '--seed', '3', '--eval-samples', '16', '--out', out,
     );
     expect(err).toBe('');
     expect(code).toBe(0);

@@ -14,7 +14,12 @@ export const FEATURE_NET_LABELS: Record<string, string> = {
   shapes: 'Shapes-LeNet',
 };
 
-const FILES: Record<string, () => Promise<{ default: unknown }>> = {};
+const FILES: Record<string, () => Promise<{ default: unknown }>> = {
+  mnist: () => import('./mnist.json'),
+  'fashion-mnist': () => import('./fashion-mnist.json'),
+  emoji: () => import('./emoji.json'),
+  shapes: () => import('./shapes.json'),
+};
 
 /** The data set whose network measures `dataset` (uploads use the emoji network). */
 export function featureNetFor(dataset: string): string {
