@@ -145,6 +145,21 @@ export class Trainer {
     return this.genome;
   }
 
+  /**
+   * An independent copy (weights, EMA, fade clock, images seen) drawing from `rng`; optimizer
+   * moments start afresh, as after a growth. The search trains candidates from such copies.
+   */
+  clone(rng: Rng): Trainer {
+    const copy = (p: Params, trainable: boolean): Params => new Map([...p].map(([k, v]) => [k, toVariable(v.clone(), trainable)]));
+    const twin = new Trainer(this.genome, this.config, rng, copy(this.params, true));
+    disposeParams(twin.ema);
+    twin.ema = copy(this.ema, false);
+    twin.imagesSeen = this.imagesSeen;
+    twin.fadeStart = this.fadeStart;
+    twin.emaUpdates = this.emaUpdates;
+    return twin;
+  }
+
   /** Images from the EMA generator. */
   sample(z: tf.Tensor2D): tf.Tensor4D {
     return generate(this.genome, this.ema, z, this.alpha);

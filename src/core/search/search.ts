@@ -1,0 +1,199 @@
+/**
+ * The dynamic growing search (DGGAN, ALGORITHM.md §1): training stages alternate with growth
+ * stages. At a growth stage the top-K models of the search history propose their legal actions,
+ * each kept with probability p (at least `minCandidates` in all); every candidate is a copy of its
+ * parent (inheriting every weight), grows by its action, trains for the same number of images and
+ * is scored; all join the history, and training continues from the best of the stage.
+ * Every image any candidate sees counts toward the run's budget.
+ */
+import { formatAction, legalActions, type GrowthAction } from '../actions';
+import { summarize } from '../architecture';
+import type { ImageSet } from '../data/imageSet';
+import type { Genome } from '../genome';
+import type { Rng } from '../rng';
+import { runStage, type LossPoint } from '../stage';
+import type { Trainer } from '../trainer';
+
+export interface SearchConfig {
+  /** Parents per growth stage: the best K models of the history. */
+  topK: number;
+  /** Probability that a parent's legal action becomes a candidate. */
+  keepProbability: number;
+  /** At least this many candidates per growth stage (when that many actions are legal). */
+  minCandidates: number;
+  /** Images each candidate trains before it is scored. */
+  candidateImages: number;
+  /** Images of each training stage (the chosen model continues). */
+  stageImages: number;
+  /** Total images of the run, candidates included. */
+  budgetImages: number;
+  batch: number;
+  mirror?: boolean;
+}
+
+export const DEFAULT_SEARCH: Omit<SearchConfig, 'budgetImages' | 'batch'> = {
+  topK: 3,
+  keepProbability: 0.5,
+  minCandidates: 2,
+  candidateImages: 1000,
+  stageImages: 2000,
+};
+
+export interface CandidateRecord {
+  id: number;
+  parentId: number | null;
+  /** The growth stage that created it (0: the initial model). */
+  stage: number;
+  action: string | null;
+  genome: Genome;
+  params: { G: number; D: number };
+  depth: { G: number; D: number };
+  resolution: number;
+  /** Lower is better, within one metric. */
+  score: number;
+  /** What the score measures; SWD-scored models (≥ 16 px) rank above KID-scored ones. */
+  metric: string;
+  /** Run images when it was scored. */
+  imagesUsed: number;
+}
+
+export type SearchEvent =
+  | { type: 'stage-started'; stage: number; kind: 'train' | 'grow'; imagesUsed: number }
+  | { type: 'candidate-created'; candidate: Omit<CandidateRecord, 'score' | 'metric' | 'imagesUsed'> }
+  | { type: 'step'; candidateId: number; point: LossPoint; imagesUsed: number }
+  | { type: 'candidate-scored'; id: number; score: number; metric: string; imagesUsed: number }
+  | { type: 'stage-chosen'; stage: number; id: number; score: number; imagesUsed: number };
+
+export interface SearchResult {
+  history: CandidateRecord[];
+  /** The model training continued from at the end. */
+  final: CandidateRecord;
+  /** Its trainer (the caller disposes it). */
+  trainer: Trainer;
+  imagesUsed: number;
+}
+
+interface Entry {
+  record: CandidateRecord;
+  trainer: Trainer | null;
+}
+
+/** A score and what it measures (e.g. SWD from 16 px, KID on the feature network below). */
+export interface Score {
+  value: number;
+  metric: string;
+}
+
+/** Metrics in ranking order: a model scored by an earlier one ranks above any scored by a later one. */
+export const METRIC_RANK = ['swd', 'kid'];
+
+const metricRank = (m: string) => {
+  const i = METRIC_RANK.indexOf(m);
+  return i < 0 ? METRIC_RANK.length : i;
+};
+
+/** Best first: by metric (SWD before KID), lower score, fewer parameters, then the older model. */
+export function rankCandidates<T extends Pick<CandidateRecord, 'score' | 'params' | 'id'> & { metric?: string }>(xs: T[]): T[] {
+  return [...xs].sort(
+    (a, b) =>
+      metricRank(a.metric ?? '') - metricRank(b.metric ?? '') ||
+      a.score - b.score ||
+      a.params.G + a.params.D - (b.params.G + b.params.D) ||
+      a.id - b.id,
+  );
+}
+
+export async function runSearch(
+  initial: Trainer,
+  data: ImageSet,
+  score: (t: Trainer) => Promise<Score>,
+  cfg: SearchConfig,
+  rng: Rng,
+  onEvent: (e: SearchEvent) => void = () => undefined,
+): Promise<SearchResult> {
+  let used = 0;
+  let nextId = 0;
+  const history: Entry[] = [];
+  const describe = (t: Trainer, id: number, parentId: number | null, stage: number, action: GrowthAction | null) => {
+    const s = summarize(t.genome);
+    return {
+      id,
+      parentId,
+      stage,
+      action: action ? formatAction(action) : null,
+      genome: t.genome,
+      params: { G: s.G.params, D: s.D.params },
+      depth: { G: s.G.depth, D: s.D.depth },
+      resolution: s.resolution,
+    };
+  };
+  const train = async (t: Trainer, id: number, images: number) => {
+    await runStage(t, data, { index: id, action: null, images, batch: cfg.batch, mirror: cfg.mirror ?? false }, rng, (point) => {
+      used += cfg.batch;
+      onEvent({ type: 'step', candidateId: id, point, imagesUsed: used });
+    });
+  };
+  const scored = async (t: Trainer, base: Omit<CandidateRecord, 'score' | 'metric' | 'imagesUsed'>): Promise<CandidateRecord> => {
+    const s = await score(t);
+    const record = { ...base, score: s.value, metric: s.metric, imagesUsed: used };
+    onEvent({ type: 'candidate-scored', id: record.id, score: record.score, metric: s.metric, imagesUsed: used });
+    return record;
+  };
+
+  // Stage 0: the initial model trains and is scored.
+  onEvent({ type: 'stage-started', stage: 0, kind: 'train', imagesUsed: used });
+  const first = describe(initial, nextId++, null, 0, null);
+  onEvent({ type: 'candidate-created', candidate: first });
+  await train(initial, first.id, Math.min(cfg.stageImages, cfg.budgetImages));
+  let current: Entry = { record: await scored(initial, describe(initial, first.id, null, 0, null)), trainer: initial };
+  history.push(current);
+  onEvent({ type: 'stage-chosen', stage: 0, id: first.id, score: current.record.score, imagesUsed: used });
+
+  for (let stage = 1; used + cfg.candidateImages <= cfg.budgetImages; stage++) {
+    onEvent({ type: 'stage-started', stage, kind: 'grow', imagesUsed: used });
+    const parents = rankCandidates(history.filter((h) => h.trainer).map((h) => h.record))
+      .slice(0, cfg.topK)
+      .map((r) => history.find((h) => h.record.id === r.id)!);
+    const all: [Entry, GrowthAction][] = parents.flatMap((p) => legalActions(p.trainer!.genome, p.trainer!.config.space).map((a) => [p, a] as [Entry, GrowthAction]));
+    if (all.length === 0) break;
+    const kept = all.filter(() => rng.next() < cfg.keepProbability);
+    const rest = all.filter((x) => !kept.includes(x));
+    while (kept.length < Math.min(cfg.minCandidates, all.length)) kept.push(rest.splice(rng.int(rest.length), 1)[0]!);
+
+    const born: Entry[] = [];
+    for (const [parent, action] of kept) {
+      if (used + cfg.candidateImages > cfg.budgetImages) break;
+      const child = parent.trainer!.clone(rng.fork());
+      child.grow(action);
+      const id = nextId++;
+      const base = describe(child, id, parent.record.id, stage, action);
+      onEvent({ type: 'candidate-created', candidate: base });
+      await train(child, id, cfg.candidateImages);
+      const entry = { record: await scored(child, describe(child, id, parent.record.id, stage, action)), trainer: child };
+      born.push(entry);
+      history.push(entry);
+    }
+    if (born.length === 0) break;
+    current = born.find((b) => b.record.id === rankCandidates(born.map((b) => b.record))[0]!.id)!;
+    onEvent({ type: 'stage-chosen', stage, id: current.record.id, score: current.record.score, imagesUsed: used });
+
+    // Training stage: the chosen model continues, then is scored again.
+    const images = Math.min(cfg.stageImages, cfg.budgetImages - used);
+    if (images >= cfg.batch) {
+      onEvent({ type: 'stage-started', stage, kind: 'train', imagesUsed: used });
+      await train(current.trainer!, current.record.id, images);
+      const { score: _s, metric: _m, imagesUsed: _u, ...base } = current.record;
+      current.record = await scored(current.trainer!, { ...base, genome: current.trainer!.genome });
+    }
+    // Keep weights only for models that can still be parents (and the current one).
+    const keep = new Set(rankCandidates(history.filter((h) => h.trainer).map((h) => h.record)).slice(0, cfg.topK).map((r) => r.id));
+    keep.add(current.record.id);
+    for (const h of history)
+      if (h.trainer && !keep.has(h.record.id)) {
+        h.trainer.dispose();
+        h.trainer = null;
+      }
+  }
+  for (const h of history) if (h.trainer && h !== current) h.trainer.dispose();
+  return { history: history.map((h) => h.record), final: current.record, trainer: current.trainer!, imagesUsed: used };
+}
