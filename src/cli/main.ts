@@ -24,6 +24,12 @@ function positiveNumber(name: string) {
   };
 }
 
+function probability(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1) throw new InvalidArgumentError(`must be a number in (0, 1], got '${value}'.`);
+  return n;
+}
+
 function powerOfTwo(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 8 || n > 256 || (n & (n - 1)) !== 0)
@@ -58,7 +64,7 @@ program
   .addOption(new Option('--dataset <name>', 'training data').choices(DATASETS).default('shapes'))
   .option('--resolution <px>', 'data resolution, a power of two (8–256): growth stops there', powerOfTwo, 32)
   .option('--dataset-size <n>', 'images generated for procedural data sets', positiveInt('--dataset-size', 100_000), 2048)
-  .addOption(new Option('--mode <mode>', 'manual: follow --actions; progan: fixed lockstep schedule; dggan: search').choices(MODES).default('manual'))
+  .addOption(new Option('--mode <mode>', 'manual: follow --actions; progan: fixed lockstep schedule; dggan: grow by searching').choices(MODES).default('manual'))
   .option('--actions <list>', 'manual growth steps, comma-separated: g:KxKxW (conv on G), d:KxKxW (conv on D), res:W or res:Wg/Wd (double the resolution)')
   .option('--kimg-per-stage <k>', 'thousands of real images shown to D per stage', positiveNumber('--kimg-per-stage'), 2)
   .option('--fade-kimg <k>', 'thousands of images over which a growth fades in (default: half a stage)', positiveNumber('--fade-kimg'))
@@ -69,12 +75,16 @@ program
   .option('--width <n>', 'channels of the 4×4 blocks of G and D', positiveInt('--width', 512), 64)
   .option('--samples <n>', 'images in each sample grid', positiveInt('--samples', 256), 64)
   .option('--mirror', 'augment the real images with random horizontal flips', false)
+  .option('--budget-kimg <k>', 'dggan: thousands of images for the whole run, candidates included', positiveNumber('--budget-kimg'))
+  .option('--candidate-kimg <k>', 'dggan: thousands of images each candidate trains before scoring (default: half a stage)', positiveNumber('--candidate-kimg'))
+  .option('--top-k <k>', 'dggan: parents per growth stage (the best K models so far)', positiveInt('--top-k', 100), 3)
+  .option('--keep-p <p>', 'dggan: probability that a legal action becomes a candidate', probability, 0.5)
   .option('--metrics <list>', 'metrics after every stage: any of swd,fid,kid, or none (SWD needs ≥ 16 px)', metricList, [...METRIC_NAMES])
   .option('--eval-samples <n>', 'real and generated images per metric evaluation', positiveInt('--eval-samples', 10_000), 512)
   .option('--seed <n>', 'random seed: the same seed on the same backend repeats a run', seed, 1)
   .addOption(new Option('--backend <name>', 'tfjs backend').choices(NODE_BACKENDS).default('wasm'))
   .requiredOption('--out <dir>', 'output folder (created if missing)')
-  .addHelpText('after', '\nExample:\n  npx growlab train --dataset shapes --mode manual --actions "g:3x3x32,res:32,d:5x5x16,g:1x1x32" \\\n    --kimg-per-stage 2 --batch 16 --seed 1 --out runs/demo')
+  .addHelpText('after', '\nExample:\n  npx growlab train --dataset shapes --mode manual --actions "g:3x3x32,res:32,d:5x5x16,g:1x1x32" \\\n    --kimg-per-stage 2 --batch 16 --seed 1 --out runs/demo\n  npx growlab train --dataset mnist --mode dggan --budget-kimg 20 --kimg-per-stage 2 --out runs/dggan')
   .action(async (opts: TrainOptions) => {
     await train(opts, `growlab ${process.argv.slice(2).join(' ')}`, (line) => console.log(line));
   });

@@ -17,7 +17,9 @@ import { evaluate, type MetricName, type StageMetrics } from '../core/evaluate';
 import { loadFeatureNet } from '../core/metrics/featureNets';
 import { Rng } from '../core/rng';
 import { runStage, type LossPoint, type StageRecord } from '../core/stage';
-import { DEFAULT_TRAINER, Trainer } from '../core/trainer';
+import type { CandidateRecord } from '../core/search/search';
+import { DEFAULT_TRAINER, Trainer, type TrainerConfig } from '../core/trainer';
+import { trainSearch } from './search';
 import { DATASET_NAMES, loadImageSet, nativeSize } from './datasets';
 import { useNodeBackend, type BackendInfo, type NodeBackend } from './nodeBackend';
 import { writePng } from './png';
@@ -49,6 +51,12 @@ export interface TrainOptions {
   evalSamples: number;
   /** Random horizontal flips of the real images. */
   mirror: boolean;
+  /** dggan: total images of the run, candidates included (thousands). */
+  budgetKimg?: number;
+  /** dggan: images each candidate trains before it is scored (thousands; default half a stage). */
+  candidateKimg?: number;
+  topK: number;
+  keepP: number;
 }
 
 export interface RunFile {
@@ -62,6 +70,8 @@ export interface RunFile {
   dataset: { name: string; count: number; size: number; channels: number; seed: number };
   stages: (StageRecord & { metrics?: StageMetrics })[];
   losses: LossPoint[];
+  /** dggan: every candidate of every growth stage, and the model training ended on. */
+  search?: { history: CandidateRecord[]; final: CandidateRecord; imagesUsed: number };
 }
 
 export class UsageError extends Error {
@@ -69,7 +79,7 @@ export class UsageError extends Error {
 }
 
 /** The training set at --resolution: shapes generated at that size, built sets average-pooled to it. */
-function loadDataset(o: TrainOptions): ImageSet {
+export function loadDataset(o: TrainOptions): ImageSet {
   if (o.dataset === 'shapes') return loadImageSet('shapes', { resolution: o.resolution, seed: o.seed, size: o.datasetSize });
   const native = nativeSize(o.dataset)!;
   if (o.resolution > native)
@@ -81,8 +91,7 @@ function loadDataset(o: TrainOptions): ImageSet {
 export function planActions(o: TrainOptions): GrowthAction[] {
   const space = { ...DEFAULT_SPACE, maxResolution: o.resolution };
   let actions: GrowthAction[];
-  if (o.mode === 'dggan')
-    throw new UsageError("--mode dggan (the automatic growth search) is not available yet; use --mode manual or --mode progan");
+  if (o.mode === 'dggan') return [];
   if (o.mode === 'progan') {
     if (o.actions) throw new UsageError('--actions is only for --mode manual (progan follows its fixed schedule)');
     actions = proganActions(4, o.resolution, o.width, space.minWidth);
@@ -125,32 +134,37 @@ export function describeMetrics(m: StageMetrics): string {
   return `${parts.join(' · ')} [${on}; ${m.seconds.toFixed(1)} s]`;
 }
 
-async function writeJson(path: string, value: unknown): Promise<void> {
+export async function writeJson(path: string, value: unknown): Promise<void> {
   // Write then rename, so a crash never leaves a half-written run.json.
   await writeFile(`${path}.tmp`, JSON.stringify(value, null, 1));
   await rename(`${path}.tmp`, path);
 }
 
-async function writeGrid(path: string, images: tf.Tensor4D, upscaleTo: number): Promise<void> {
+export async function writeGrid(path: string, images: tf.Tensor4D, upscaleTo: number): Promise<void> {
   const [n, size, , channels] = images.shape;
   const values = (await images.data()) as Float32Array;
   await writePng(path, imagesToGrid(values, n, size, channels, undefined, Math.max(1, Math.round(upscaleTo / size))));
 }
 
-export async function train(o: TrainOptions, command: string, log: (line: string) => void): Promise<RunFile> {
-  const actions = planActions(o);
-  const backend = await useNodeBackend(o.backend);
-  const data = loadDataset(o);
-  await mkdir(o.out, { recursive: true });
-  const rng = new Rng(o.seed);
-  const stageImages = Math.round(o.kimgPerStage * 1000);
-  const config = {
+export function trainerConfig(o: TrainOptions): TrainerConfig {
+  return {
     ...DEFAULT_TRAINER,
     loss: o.loss,
     adam: { ...DEFAULT_TRAINER.adam, lr: o.lr },
     fadeImages: Math.round((o.fadeKimg ?? o.kimgPerStage / 2) * 1000),
     space: { ...DEFAULT_SPACE, maxResolution: o.resolution },
   };
+}
+
+export async function train(o: TrainOptions, command: string, log: (line: string) => void): Promise<RunFile> {
+  if (o.mode === 'dggan') return trainSearch(o, command, log);
+  const actions = planActions(o);
+  const backend = await useNodeBackend(o.backend);
+  const data = loadDataset(o);
+  await mkdir(o.out, { recursive: true });
+  const rng = new Rng(o.seed);
+  const stageImages = Math.round(o.kimgPerStage * 1000);
+  const config = trainerConfig(o);
   const trainer = new Trainer(createBaseGenome({ channels: data.channels, latent: o.latent, width: o.width }), config, rng);
   const wantsFeatures = o.metrics.includes('fid') || o.metrics.includes('kid');
   const net = wantsFeatures ? await loadFeatureNet(data.name) : null;

@@ -33,6 +33,11 @@ export interface EvalOptions {
   /** Images per set (real and fake). */
   n: number;
   seed: number;
+  /**
+   * Compare at this resolution instead of the model's: fakes are upsampled (nearest) to it, so
+   * models of different resolutions are measured against the same real images (the search does).
+   */
+  resolution?: number;
   now?: () => number;
 }
 
@@ -44,12 +49,15 @@ export async function toUint8(images: tf.Tensor4D): Promise<Uint8Array> {
   return data;
 }
 
-async function generateUint8(trainer: Trainer, n: number, seed: number): Promise<Uint8Array> {
+async function generateUint8(trainer: Trainer, n: number, seed: number, res: number): Promise<Uint8Array> {
   const rng = new Rng(seed);
   const parts: Uint8Array[] = [];
   for (let i = 0; i < n; i += 64) {
     const z = trainer.latents(Math.min(64, n - i), rng);
-    const x = trainer.sample(z);
+    const x = tf.tidy(() => {
+      const img = trainer.sample(z);
+      return img.shape[1] === res ? img : tf.image.resizeNearestNeighbor(img, [res, res]);
+    });
     parts.push(await toUint8(x));
     tf.dispose([z, x]);
   }
@@ -65,12 +73,12 @@ async function generateUint8(trainer: Trainer, n: number, seed: number): Promise
 export async function evaluate(trainer: Trainer, data: ImageSet, net: FeatureNet | null, o: EvalOptions): Promise<StageMetrics> {
   const now = o.now ?? (() => performance.now());
   const t0 = now();
-  const res = trainer.resolution;
+  const res = o.resolution ?? trainer.resolution;
   const channels = data.channels;
   const realBatch = sampleBatch(data, o.n, res, new Rng(o.seed));
   const real = { pixels: await toUint8(realBatch), count: o.n, size: res, channels };
   realBatch.dispose();
-  const fake = { pixels: await generateUint8(trainer, o.n, o.seed + 1), count: o.n, size: res, channels };
+  const fake = { pixels: await generateUint8(trainer, o.n, o.seed + 1, res), count: o.n, size: res, channels };
   const out: StageMetrics = { imagesSeen: trainer.imagesSeen, resolution: res, n: o.n, seconds: 0 };
 
   if (o.metrics.includes('swd') && res >= SWD_MIN_RES) out.swd = await swd(real, fake, new Rng(o.seed + 2));

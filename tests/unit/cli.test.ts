@@ -73,3 +73,31 @@ describe('growlab CLI', () => {
     expect(existsSync(join(out, 'reals.png'))).toBe(true);
   });
 });
+
+describe('growlab train --mode dggan', () => {
+  it('searches within the image budget and records every candidate', () => {
+    const out = mkdtempSync(join(tmpdir(), 'growlab-dggan-'));
+    const { code, err } = growlab(
+      'train', '--mode', 'dggan', '--resolution', '16', '--budget-kimg', '0.1', '--kimg-per-stage', '0.024', '--candidate-kimg', '0.012',
+      '--batch', '4', '--width', '8', '--latent', '8', '--samples', '4', '--eval-samples', '16', '--seed', '2', '--out', out,
+    );
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(run.status).toBe('done');
+    expect(run.search.imagesUsed).toBeLessThanOrEqual(100);
+    expect(run.search.history.length).toBeGreaterThanOrEqual(3);
+    for (const c of run.search.history.slice(1)) {
+      expect(typeof c.parentId).toBe('number');
+      expect(['kid', 'swd']).toContain(c.metric);
+    }
+    expect(run.stages[0].metrics.n).toBe(16);
+    expect(existsSync(join(out, 'samples-final.png'))).toBe(true);
+  });
+
+  it('needs a budget', () => {
+    const { code, err } = growlab('train', '--mode', 'dggan', '--out', 'x');
+    expect(code).toBe(2);
+    expect(err).toMatch(/--mode dggan needs --budget-kimg/);
+  });
+});

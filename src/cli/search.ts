@@ -1,0 +1,113 @@
+/**
+ * `growlab train --mode dggan`: the dynamic growing search on a data set, within an image budget
+ * (candidates included). Writes run.json (every candidate with its parent, action, score and
+ * architecture; the final model; losses of every step), samples-final.png and reals.png.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createBaseGenome } from '../core/genome';
+import { evaluate } from '../core/evaluate';
+import type { ImageSet } from '../core/data/imageSet';
+import type { FeatureNet } from '../core/metrics/featureNet';
+import { loadFeatureNet } from '../core/metrics/featureNets';
+import { SWD_MIN_RES } from '../core/metrics/swd';
+import { Rng } from '../core/rng';
+import { DEFAULT_SEARCH, runSearch, type Score } from '../core/search/search';
+import { Trainer } from '../core/trainer';
+import { useNodeBackend } from './nodeBackend';
+import { describeMetrics, loadDataset, trainerConfig, UsageError, writeGrid, writeJson, type RunFile, type TrainOptions } from './train';
+
+/** Samples per search score: small, the score only has to rank candidates of one stage. */
+export const SEARCH_EVAL_SAMPLES = 256;
+
+/**
+ * The stage metric of ALGORITHM.md: SWD (×1e3 average) for models from 16 px, KID on the data
+ * set's feature network below; the search ranks SWD-scored models above KID-scored ones. Both are
+ * measured at the data resolution (fakes upsampled), so every model is compared with the same
+ * real images and a low-resolution model pays for its blockiness.
+ */
+export function searchScorer(data: ImageSet, net: FeatureNet | null, seed: number): (t: Trainer) => Promise<Score> {
+  return async (t) => {
+    const useSwd = t.resolution >= SWD_MIN_RES || !net;
+    if (useSwd && data.size < SWD_MIN_RES) throw new UsageError(`SWD needs data of at least ${SWD_MIN_RES} px and ${data.name} has no feature network`);
+    const m = await evaluate(t, data, net, { metrics: [useSwd ? 'swd' : 'kid'], n: SEARCH_EVAL_SAMPLES, seed, resolution: data.size });
+    return useSwd ? { value: m.swd!.avg, metric: 'swd' } : { value: m.kid!.mean, metric: 'kid' };
+  };
+}
+
+export async function trainSearch(o: TrainOptions, command: string, log: (line: string) => void): Promise<RunFile> {
+  if (o.actions) throw new UsageError('--actions is only for --mode manual (dggan searches for its own actions)');
+  if (!o.budgetKimg) throw new UsageError('--mode dggan needs --budget-kimg (all images of the run, candidates included), e.g. --budget-kimg 20');
+  const backend = await useNodeBackend(o.backend);
+  const data = loadDataset(o);
+  await mkdir(o.out, { recursive: true });
+  const net = await loadFeatureNet(data.name);
+  const rng = new Rng(o.seed);
+  const cfg = {
+    ...DEFAULT_SEARCH,
+    topK: o.topK,
+    keepProbability: o.keepP,
+    stageImages: Math.round(o.kimgPerStage * 1000),
+    candidateImages: Math.round((o.candidateKimg ?? o.kimgPerStage / 2) * 1000),
+    budgetImages: Math.round(o.budgetKimg * 1000),
+    batch: o.batch,
+    mirror: o.mirror,
+  };
+  const initial = new Trainer(createBaseGenome({ channels: data.channels, latent: o.latent, width: o.width }), trainerConfig(o), rng.fork());
+  const run: RunFile = {
+    version: 1,
+    status: 'running',
+    command,
+    startedAt: new Date().toISOString(),
+    config: o,
+    backend,
+    dataset: { name: data.name, count: data.count, size: data.size, channels: data.channels, seed: o.seed },
+    stages: [],
+    losses: [],
+  };
+  const runPath = join(o.out, 'run.json');
+  log(`GrowLab: dggan search on ${data.name} ${data.size}×${data.size}, budget ${o.budgetKimg} kimg (stages ${o.kimgPerStage}, candidates ${cfg.candidateImages / 1000} kimg, top-${cfg.topK}, p = ${cfg.keepProbability}), backend ${backend.backend}, seed ${o.seed}`);
+  let trainer: Trainer | null = null;
+  try {
+    const result = await runSearch(initial, data, searchScorer(data, net, o.seed + 11), cfg, rng, (e) => {
+      if (e.type === 'step') run.losses.push({ ...e.point, stage: e.candidateId });
+      else if (e.type === 'stage-started') log(`${e.kind === 'grow' ? 'growth' : 'training'} stage ${e.stage} (${(e.imagesUsed / 1000).toFixed(1)}/${o.budgetKimg} kimg used)`);
+      else if (e.type === 'candidate-created')
+        log(`  candidate #${e.candidate.id}${e.candidate.parentId === null ? '' : ` from #${e.candidate.parentId} + ${e.candidate.action}`}: ${e.candidate.resolution}px, G ${e.candidate.depth.G} convs, D ${e.candidate.depth.D} convs`);
+      else if (e.type === 'candidate-scored') log(`  #${e.id} scored ${e.metric.toUpperCase()} ${e.score.toFixed(4)}`);
+      else log(`  chose #${e.id} (${e.score.toFixed(4)})`);
+    });
+    trainer = result.trainer;
+    run.search = { history: result.history, final: result.final, imagesUsed: result.imagesUsed };
+    const metrics = await evaluate(trainer, data, net, { metrics: o.metrics, n: o.evalSamples, seed: o.seed + 7 });
+    run.stages.push({
+      index: result.final.stage,
+      action: result.final.action,
+      resolution: result.final.resolution,
+      imagesStart: 0,
+      imagesEnd: result.imagesUsed,
+      wallMs: 0,
+      genome: trainer.genome,
+      params: result.final.params,
+      depth: result.final.depth,
+      metrics,
+    });
+    const z = trainer.latents(o.samples, new Rng(o.seed + 1_000_003));
+    const samples = trainer.sample(z);
+    await writeGrid(join(o.out, 'samples-final.png'), samples, data.size);
+    samples.dispose();
+    z.dispose();
+    log(`final model #${result.final.id}: ${result.final.resolution}px, G ${result.final.depth.G} convs/${result.final.params.G} params, D ${result.final.depth.D} convs/${result.final.params.D} params, ${result.history.length} models tried, ${(result.imagesUsed / 1000).toFixed(1)} kimg used`);
+    log(`  ${describeMetrics(metrics)}`);
+    run.status = 'done';
+  } catch (e) {
+    run.status = 'failed';
+    run.error = (e as Error).message;
+    throw e;
+  } finally {
+    await writeJson(runPath, run);
+    trainer?.dispose();
+    net.dispose();
+  }
+  return run;
+}
