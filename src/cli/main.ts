@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { METRIC_NAMES, type MetricName } from '../core/evaluate';
 import { LOSS_NAMES } from '../core/loss';
 import { NODE_BACKENDS } from './nodeBackend';
+import { compare, type CompareMetric } from './compare';
 import { metrics, type MetricsOptions } from './metrics';
 import { DATASETS, MODES, train, UsageError, type TrainOptions } from './train';
 
@@ -115,6 +116,16 @@ program
     const result = await metrics(opts);
     if (opts.json) console.log(JSON.stringify(result));
     else console.log(describeResult(result));
+  });
+
+program
+  .command('compare')
+  .description('compare finished runs: a table of final metrics and architectures, and a figure of a metric against images seen')
+  .argument('<dirs...>', 'run folders written by growlab train')
+  .option('--figure <file.svg>', 'write the figure there')
+  .addOption(new Option('--metric <name>', 'metric of the figure').choices(['swd', 'fid', 'kid']).default('swd'))
+  .action(async (dirs: string[], opts: { figure?: string; metric: CompareMetric }) => {
+    console.log(await compare(dirs, opts.figure, opts.metric));
   });
 
 /** A readable summary of `growlab metrics` (the JSON has every field). */

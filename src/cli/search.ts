@@ -69,42 +69,61 @@ export async function trainSearch(o: TrainOptions, command: string, log: (line: 
   log(`GrowLab: dggan search on ${data.name} ${data.size}×${data.size}, budget ${o.budgetKimg} kimg (stages ${o.kimgPerStage}, candidates ${cfg.candidateImages / 1000} kimg, top-${cfg.topK}, p = ${cfg.keepProbability}), backend ${backend.backend}, seed ${o.seed}`);
   let trainer: Trainer | null = null;
   try {
-    const result = await runSearch(initial, data, searchScorer(data, net, o.seed + 11), cfg, rng, (e) => {
-      if (e.type === 'step') run.losses.push({ ...e.point, stage: e.candidateId });
-      else if (e.type === 'stage-started') log(`${e.kind === 'grow' ? 'growth' : 'training'} stage ${e.stage} (${(e.imagesUsed / 1000).toFixed(1)}/${o.budgetKimg} kimg used)`);
-      else if (e.type === 'candidate-created')
-        log(`  candidate #${e.candidate.id}${e.candidate.parentId === null ? '' : ` from #${e.candidate.parentId} + ${e.candidate.action}`}: ${e.candidate.resolution}px, G ${e.candidate.depth.G} convs, D ${e.candidate.depth.D} convs`);
-      else if (e.type === 'candidate-scored') log(`  #${e.id} scored ${e.metric.toUpperCase()} ${e.score.toFixed(4)}`);
-      else log(`  chose #${e.id} (${e.score.toFixed(4)})`);
-    });
+    const t0 = performance.now();
+    let lastImages = 0;
+    const result = await runSearch(
+      initial,
+      data,
+      searchScorer(data, net, o.seed + 11),
+      cfg,
+      rng,
+      (e) => {
+        if (e.type === 'step') run.losses.push({ ...e.point, stage: e.candidateId });
+        else if (e.type === 'stage-started') log(`${e.kind === 'grow' ? 'growth' : 'training'} stage ${e.stage} (${(e.imagesUsed / 1000).toFixed(1)}/${o.budgetKimg} kimg used)`);
+        else if (e.type === 'candidate-created')
+          log(`  candidate #${e.candidate.id}${e.candidate.parentId === null ? '' : ` from #${e.candidate.parentId} + ${e.candidate.action}`}: ${e.candidate.resolution}px, G ${e.candidate.depth.G} convs, D ${e.candidate.depth.D} convs`);
+        else if (e.type === 'candidate-scored') {
+          lastImages = e.imagesUsed;
+          log(`  #${e.id} scored ${e.metric.toUpperCase()} ${e.score.toFixed(4)}`);
+        } else log(`  chose #${e.id} (${e.score.toFixed(4)})`);
+      },
+      async (t, record) => {
+        // Each training stage ends with the same full measurement as the other modes.
+        const metrics = o.metrics.length > 0 ? await evaluate(t, data, net, { metrics: o.metrics, n: o.evalSamples, seed: o.seed + 7 }) : undefined;
+        run.stages.push({
+          index: run.stages.length,
+          action: record.action,
+          resolution: record.resolution,
+          imagesStart: run.stages.at(-1)?.imagesEnd ?? 0,
+          imagesEnd: lastImages,
+          wallMs: performance.now() - t0,
+          genome: t.genome,
+          params: record.params,
+          depth: record.depth,
+          ...(metrics ? { metrics } : {}),
+        });
+        if (metrics) log(`  model #${record.id}: ${describeMetrics(metrics)}`);
+        await writeJson(runPath, run);
+      },
+    );
     trainer = result.trainer;
     run.search = { history: result.history, final: result.final, imagesUsed: result.imagesUsed };
-    const metrics = await evaluate(trainer, data, net, { metrics: o.metrics, n: o.evalSamples, seed: o.seed + 7 });
-    run.stages.push({
-      index: result.final.stage,
-      action: result.final.action,
-      resolution: result.final.resolution,
-      imagesStart: 0,
-      imagesEnd: result.imagesUsed,
-      wallMs: 0,
-      genome: trainer.genome,
-      params: result.final.params,
-      depth: result.final.depth,
-      metrics,
-    });
+    const metrics = run.stages.at(-1)?.metrics;
     const z = trainer.latents(o.samples, new Rng(o.seed + 1_000_003));
     const samples = trainer.sample(z);
     await writeGrid(join(o.out, 'samples-final.png'), samples, data.size);
     samples.dispose();
     z.dispose();
     log(`final model #${result.final.id}: ${result.final.resolution}px, G ${result.final.depth.G} convs/${result.final.params.G} params, D ${result.final.depth.D} convs/${result.final.params.D} params, ${result.history.length} models tried, ${(result.imagesUsed / 1000).toFixed(1)} kimg used`);
-    log(`  ${describeMetrics(metrics)}`);
+    if (metrics) log(`  ${describeMetrics(metrics)}`);
     run.status = 'done';
   } catch (e) {
     run.status = 'failed';
     run.error = (e as Error).message;
     throw e;
   } finally {
+    run.finishedAt = new Date().toISOString();
+    run.wallSeconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
     await writeJson(runPath, run);
     trainer?.dispose();
     net.dispose();

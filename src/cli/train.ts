@@ -65,6 +65,8 @@ export interface RunFile {
   error?: string;
   command: string;
   startedAt: string;
+  finishedAt?: string;
+  wallSeconds?: number;
   config: TrainOptions;
   backend: BackendInfo;
   dataset: { name: string; count: number; size: number; channels: number; seed: number };
@@ -226,6 +228,8 @@ export async function train(o: TrainOptions, command: string, log: (line: string
     run.error = (e as Error).message;
     throw e;
   } finally {
+    run.finishedAt = new Date().toISOString();
+    run.wallSeconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
     await writeJson(runPath, run);
     fixedZ.dispose();
     trainer.dispose();

@@ -101,3 +101,24 @@ describe('growlab train --mode dggan', () => {
     expect(err).toMatch(/--mode dggan needs --budget-kimg/);
   });
 });
+
+describe('growlab compare', () => {
+  it('tables finished runs and draws the metric against images with growths marked', () => {
+    const base = mkdtempSync(join(tmpdir(), 'growlab-compare-'));
+    const common = ['--resolution', '16', '--batch', '4', '--width', '8', '--latent', '8', '--samples', '4', '--eval-samples', '16', '--metrics', 'swd,kid'];
+    const progan = join(base, 'progan');
+    const dggan = join(base, 'dggan');
+    expect(growlab('train', '--mode', 'progan', '--kimg-per-stage', '0.016', ...common, '--out', progan).code).toBe(0);
+    expect(growlab('train', '--mode', 'dggan', '--budget-kimg', '0.08', '--kimg-per-stage', '0.016', '--candidate-kimg', '0.008', ...common, '--out', dggan).code).toBe(0);
+    const figure = join(base, 'cmp.svg');
+    const { code, out, err } = growlab('compare', progan, dggan, '--figure', figure, '--metric', 'kid');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toMatch(/\| progan \| progan \| shapes \|/);
+    expect(out).toMatch(/\| dggan \| dggan \| shapes \|/);
+    const svg = readFileSync(figure, 'utf8');
+    expect(svg.match(/<polyline/g)?.length).toBe(2);
+    expect(svg).toContain('stroke-dasharray'); // progan grew twice
+    expect(growlab('compare', join(base, 'missing')).err).toMatch(/run.json does not exist/);
+  });
+});

@@ -110,6 +110,8 @@ export async function runSearch(
   cfg: SearchConfig,
   rng: Rng,
   onEvent: (e: SearchEvent) => void = () => undefined,
+  /** Called after each training stage with the model that trained (e.g. to measure it fully). */
+  afterTraining: (t: Trainer, record: CandidateRecord) => Promise<void> = async () => undefined,
 ): Promise<SearchResult> {
   let used = 0;
   let nextId = 0;
@@ -148,6 +150,7 @@ export async function runSearch(
   let current: Entry = { record: await scored(initial, describe(initial, first.id, null, 0, null)), trainer: initial };
   history.push(current);
   onEvent({ type: 'stage-chosen', stage: 0, id: first.id, score: current.record.score, imagesUsed: used });
+  await afterTraining(initial, current.record);
 
   for (let stage = 1; used + cfg.candidateImages <= cfg.budgetImages; stage++) {
     onEvent({ type: 'stage-started', stage, kind: 'grow', imagesUsed: used });
@@ -184,6 +187,7 @@ export async function runSearch(
       await train(current.trainer!, current.record.id, images);
       const { score: _s, metric: _m, imagesUsed: _u, ...base } = current.record;
       current.record = await scored(current.trainer!, { ...base, genome: current.trainer!.genome });
+      await afterTraining(current.trainer!, current.record);
     }
     // Keep weights only for models that can still be parents (and the current one).
     const keep = new Set(rankCandidates(history.filter((h) => h.trainer).map((h) => h.record)).slice(0, cfg.topK).map((r) => r.id));
