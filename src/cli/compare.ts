@@ -12,6 +12,7 @@ export type CompareMetric = 'swd' | 'fid' | 'kid';
 
 export interface RunSummary {
   name: string;
+  /** Final metrics: at the data resolution where the run recorded them (`final`), else its last stage's. */
   mode: string;
   dataset: string;
   seed: number;
@@ -72,7 +73,8 @@ export function summarizeRun(dir: string, run: RunFile): RunSummary {
     curve,
     growths,
   };
-  if (last.metrics) summary.metrics = last.metrics;
+  const final = run.final ?? last.metrics;
+  if (final) summary.metrics = final;
   if (run.wallSeconds !== undefined) summary.wallSeconds = run.wallSeconds;
   return summary;
 }

@@ -108,14 +108,15 @@ export async function trainSearch(o: TrainOptions, command: string, log: (line: 
     );
     trainer = result.trainer;
     run.search = { history: result.history, final: result.final, imagesUsed: result.imagesUsed };
-    const metrics = run.stages.at(-1)?.metrics;
+    const metrics = o.metrics.length > 0 ? await evaluate(trainer, data, net, { metrics: o.metrics, n: o.evalSamples, seed: o.seed + 7, resolution: data.size }) : undefined;
+    if (metrics) run.final = metrics;
     const z = trainer.latents(o.samples, new Rng(o.seed + 1_000_003));
     const samples = trainer.sample(z);
     await writeGrid(join(o.out, 'samples-final.png'), samples, data.size);
     samples.dispose();
     z.dispose();
     log(`final model #${result.final.id}: ${result.final.resolution}px, G ${result.final.depth.G} convs/${result.final.params.G} params, D ${result.final.depth.D} convs/${result.final.params.D} params, ${result.history.length} models tried, ${(result.imagesUsed / 1000).toFixed(1)} kimg used`);
-    if (metrics) log(`  ${describeMetrics(metrics)}`);
+    if (metrics) log(`final, at ${data.size}×${data.size}: ${describeMetrics(metrics)}`);
     run.status = 'done';
   } catch (e) {
     run.status = 'failed';

@@ -72,6 +72,8 @@ export interface RunFile {
   dataset: { name: string; count: number; size: number; channels: number; seed: number };
   stages: (StageRecord & { metrics?: StageMetrics })[];
   losses: LossPoint[];
+  /** The final model measured at the data resolution (fakes upsampled): comparable across runs. */
+  final?: StageMetrics;
   /** dggan: every candidate of every growth stage, and the model training ended on. */
   search?: { history: CandidateRecord[]; final: CandidateRecord; imagesUsed: number };
 }
@@ -221,6 +223,10 @@ export async function train(o: TrainOptions, command: string, log: (line: string
       const last = run.losses[run.losses.length - 1]!;
       log(`stage ${plan.index} ${record.action ?? 'base'} → ${record.resolution}px, G ${record.depth.G} convs/${record.params.G} params, D ${record.depth.D} convs/${record.params.D} params, D loss ${last.dLoss.toFixed(3)}, ${(record.wallMs / 1000).toFixed(1)} s`);
       if (stage.metrics) log(`  ${describeMetrics(stage.metrics)}`);
+    }
+    if (o.metrics.length > 0) {
+      run.final = await evaluate(trainer, data, net, { metrics: o.metrics, n: o.evalSamples, seed: o.seed + 7, resolution: data.size });
+      log(`final, at ${data.size}×${data.size}: ${describeMetrics(run.final)}`);
     }
     run.status = 'done';
   } catch (e) {
