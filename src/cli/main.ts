@@ -5,6 +5,7 @@ import { LOSS_NAMES } from '../core/loss';
 import { NODE_BACKENDS } from './nodeBackend';
 import { compare, type CompareMetric } from './compare';
 import { metrics, type MetricsOptions } from './metrics';
+import { resumeSearch } from './search';
 import { DATASETS, MODES, train, UsageError, type TrainOptions } from './train';
 
 function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
@@ -84,10 +85,14 @@ program
   .option('--eval-samples <n>', 'real and generated images per metric evaluation', positiveInt('--eval-samples', 10_000), 512)
   .option('--seed <n>', 'random seed: the same seed on the same backend repeats a run', seed, 1)
   .addOption(new Option('--backend <name>', 'tfjs backend').choices(NODE_BACKENDS).default('wasm'))
-  .requiredOption('--out <dir>', 'output folder (created if missing)')
+  .option('--out <dir>', 'output folder (created if missing)')
+  .option('--resume <dir>', 'continue the interrupted dggan run in <dir> from its last checkpoint (its own settings)')
   .addHelpText('after', '\nExample:\n  npx growlab train --dataset shapes --mode manual --actions "g:3x3x32,res:32,d:5x5x16,g:1x1x32" \\\n    --kimg-per-stage 2 --batch 16 --seed 1 --out runs/demo\n  npx growlab train --dataset mnist --mode dggan --budget-kimg 20 --kimg-per-stage 2 --out runs/dggan')
-  .action(async (opts: TrainOptions) => {
-    await train(opts, `growlab ${process.argv.slice(2).join(' ')}`, (line) => console.log(line));
+  .action(async (opts: TrainOptions & { resume?: string }) => {
+    const log = (line: string) => console.log(line);
+    if (opts.resume) await resumeSearch(opts.resume, log);
+    else if (!opts.out) throw new UsageError("required option '--out <dir>' not specified");
+    else await train(opts, `growlab ${process.argv.slice(2).join(' ')}`, log);
   });
 
 /** Every failure ends as one readable line (the stack with GROWLAB_DEBUG=1). */

@@ -1,9 +1,10 @@
 /**
  * `growlab train --mode dggan`: the dynamic growing search on a data set, within an image budget
  * (candidates included). Writes run.json (every candidate with its parent, action, score and
- * architecture; the final model; losses of every step), samples-final.png and reals.png.
+ * architecture; the final model; losses of every step), samples-final.png, and checkpoint.json
+ * between stages: `growlab train --resume DIR` continues an interrupted search exactly.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBaseGenome } from '../core/genome';
 import { evaluate } from '../core/evaluate';
@@ -12,7 +13,8 @@ import type { FeatureNet } from '../core/metrics/featureNet';
 import { loadFeatureNet } from '../core/metrics/featureNets';
 import { SWD_MIN_RES } from '../core/metrics/swd';
 import { Rng } from '../core/rng';
-import { DEFAULT_SEARCH, runSearch, type Score } from '../core/search/search';
+import { DEFAULT_SEARCH, runSearch, type Score, type SearchCheckpoint } from '../core/search/search';
+import { readCheckpoint, writeCheckpoint } from './checkpointFile';
 import { Trainer } from '../core/trainer';
 import { useNodeBackend } from './nodeBackend';
 import { describeMetrics, loadDataset, trainerConfig, UsageError, writeGrid, writeJson, type RunFile, type TrainOptions } from './train';
@@ -35,7 +37,7 @@ export function searchScorer(data: ImageSet, net: FeatureNet | null, seed: numbe
   };
 }
 
-export async function trainSearch(o: TrainOptions, command: string, log: (line: string) => void): Promise<RunFile> {
+export async function trainSearch(o: TrainOptions, command: string, log: (line: string) => void, resume?: { run: RunFile; checkpoint: SearchCheckpoint }): Promise<RunFile> {
   if (o.actions) throw new UsageError('--actions is only for --mode manual (dggan searches for its own actions)');
   if (!o.budgetKimg) throw new UsageError('--mode dggan needs --budget-kimg (all images of the run, candidates included), e.g. --budget-kimg 20');
   const backend = await useNodeBackend(o.backend);
@@ -53,8 +55,8 @@ export async function trainSearch(o: TrainOptions, command: string, log: (line: 
     batch: o.batch,
     mirror: o.mirror,
   };
-  const initial = new Trainer(createBaseGenome({ channels: data.channels, latent: o.latent, width: o.width }), trainerConfig(o), rng.fork());
-  const run: RunFile = {
+  const initial = resume ? null : new Trainer(createBaseGenome({ channels: data.channels, latent: o.latent, width: o.width }), trainerConfig(o), rng.fork());
+  const run: RunFile = resume ? { ...resume.run, status: 'running', command: `${resume.run.command} && ${command}` } : {
     version: 1,
     status: 'running',
     command,
@@ -71,13 +73,15 @@ export async function trainSearch(o: TrainOptions, command: string, log: (line: 
   try {
     const t0 = performance.now();
     let lastImages = 0;
+    if (resume) log(`resuming at growth stage ${resume.checkpoint.stage} (${(resume.checkpoint.used / 1000).toFixed(1)} kimg used)`);
     const result = await runSearch(
-      initial,
+      resume ? resume.checkpoint : initial!,
       data,
       searchScorer(data, net, o.seed + 11),
       cfg,
       rng,
-      (e) => {
+      {
+        onEvent: (e) => {
         if (e.type === 'step') run.losses.push({ ...e.point, stage: e.candidateId });
         else if (e.type === 'stage-started') log(`${e.kind === 'grow' ? 'growth' : 'training'} stage ${e.stage} (${(e.imagesUsed / 1000).toFixed(1)}/${o.budgetKimg} kimg used)`);
         else if (e.type === 'candidate-created')
@@ -86,8 +90,13 @@ export async function trainSearch(o: TrainOptions, command: string, log: (line: 
           lastImages = e.imagesUsed;
           log(`  #${e.id} scored ${e.metric.toUpperCase()} ${e.score.toFixed(4)}`);
         } else log(`  chose #${e.id} (${e.score.toFixed(4)})`);
-      },
-      async (t, record) => {
+        },
+        onCheckpoint: async (c) => {
+          await writeCheckpoint(join(o.out, 'checkpoint.json'), c);
+          // Test hook: simulate a crash right after a checkpoint.
+          if (Number(process.env.GROWLAB_STOP_AT_STAGE) === c.stage) throw new Error(`stopped at growth stage ${c.stage} (GROWLAB_STOP_AT_STAGE)`);
+        },
+        afterTraining: async (t, record) => {
         // Each training stage ends with the same full measurement as the other modes.
         const metrics = o.metrics.length > 0 ? await evaluate(t, data, net, { metrics: o.metrics, n: o.evalSamples, seed: o.seed + 7 }) : undefined;
         run.stages.push({
@@ -104,6 +113,7 @@ export async function trainSearch(o: TrainOptions, command: string, log: (line: 
         });
         if (metrics) log(`  model #${record.id}: ${describeMetrics(metrics)}`);
         await writeJson(runPath, run);
+        },
       },
     );
     trainer = result.trainer;
@@ -130,4 +140,17 @@ export async function trainSearch(o: TrainOptions, command: string, log: (line: 
     net.dispose();
   }
   return run;
+}
+
+/** Continues the dggan run in `dir` from its last checkpoint, with the run's own settings. */
+export async function resumeSearch(dir: string, log: (line: string) => void): Promise<RunFile> {
+  const run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8').catch(() => {
+    throw new UsageError(`${dir}/run.json does not exist: --resume needs the folder of a dggan run`);
+  })) as RunFile;
+  if (run.config.mode !== 'dggan') throw new UsageError(`--resume continues dggan searches; ${dir} holds a ${run.config.mode} run`);
+  if (run.status === 'done') throw new UsageError(`${dir} holds a finished run: nothing to resume`);
+  const checkpoint = await readCheckpoint(join(dir, 'checkpoint.json')).catch((e: Error) => {
+    throw new UsageError(`${dir}/checkpoint.json cannot be read (${e.message}); the run stopped before its first checkpoint`);
+  });
+  return trainSearch({ ...run.config, out: dir }, `growlab train --resume ${dir}`, log, { run, checkpoint });
 }

@@ -17,6 +17,12 @@ export interface AdamConfig {
 /** ProGAN's settings. */
 export const PROGAN_ADAM: AdamConfig = { lr: 1e-3, beta1: 0, beta2: 0.99, epsilon: 1e-8 };
 
+export interface AdamState {
+  t: number;
+  m: Record<string, Float32Array>;
+  v: Record<string, Float32Array>;
+}
+
 export class Adam {
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
@@ -66,6 +72,25 @@ export class Adam {
   reset(): void {
     this.retain(new Set());
     this.t = 0;
+  }
+
+  /** Moments and step count as plain arrays (checkpoints). */
+  async state(): Promise<AdamState> {
+    const read = async (map: Map<string, tf.Variable>) =>
+      Object.fromEntries(await Promise.all([...map].map(async ([k, v]) => [k, (await v.data()) as Float32Array] as const)));
+    return { t: this.t, m: await read(this.m), v: await read(this.v) };
+  }
+
+  /** Restores `state()` for weights of the given shapes. */
+  load(state: AdamState, shapes: Map<string, number[]>): void {
+    this.reset();
+    this.t = state.t;
+    for (const [map, values] of [[this.m, state.m], [this.v, state.v]] as const)
+      for (const [k, data] of Object.entries(values)) {
+        const shape = shapes.get(k);
+        if (!shape) throw new Error(`Adam state for unknown weight '${k}'`);
+        map.set(k, toVariable(tf.tensor(data, shape), false));
+      }
   }
 
   get steps(): number {

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { applyAction, completeFade, DEFAULT_SPACE, type ActionSpace, type GrowthAction } from './actions';
-import { Adam, PROGAN_ADAM, type AdamConfig } from './adam';
+import { Adam, PROGAN_ADAM, type AdamConfig, type AdamState } from './adam';
 import { cloneGenome, resolutionOf, type Genome } from './genome';
 import { discriminatorLoss, generatorLoss, type LossName } from './loss';
 import { discriminate, generate } from './model';
@@ -41,6 +41,20 @@ export interface StepStats {
   penalty?: number;
   alpha: number;
   imagesSeen: number;
+}
+
+/** Everything a Trainer needs to continue exactly where it was (same backend). */
+export interface TrainerSnapshot {
+  genome: Genome;
+  config: TrainerConfig;
+  imagesSeen: number;
+  fadeStart: number;
+  emaUpdates: number;
+  rng: { state: number; spare: number | null };
+  params: Record<string, Float32Array>;
+  ema: Record<string, Float32Array>;
+  optD: AdamState;
+  optG: AdamState;
 }
 
 export class Trainer {
@@ -158,6 +172,43 @@ export class Trainer {
     twin.fadeStart = this.fadeStart;
     twin.emaUpdates = this.emaUpdates;
     return twin;
+  }
+
+  async snapshot(): Promise<TrainerSnapshot> {
+    const read = async (p: Params) => Object.fromEntries(await Promise.all([...p].map(async ([k, v]) => [k, (await v.data()) as Float32Array] as const)));
+    return {
+      genome: cloneGenome(this.genome),
+      config: this.config,
+      imagesSeen: this.imagesSeen,
+      fadeStart: this.fadeStart,
+      emaUpdates: this.emaUpdates,
+      rng: this.rng.snapshot,
+      params: await read(this.params),
+      ema: await read(this.ema),
+      optD: await this.optD.state(),
+      optG: await this.optG.state(),
+    };
+  }
+
+  static restore(s: TrainerSnapshot): Trainer {
+    const shapes = paramShapes(s.genome);
+    const load = (values: Record<string, Float32Array>, trainable: boolean): Params =>
+      new Map(
+        Object.entries(values).map(([k, data]) => {
+          const shape = shapes.get(k);
+          if (!shape) throw new Error(`snapshot has a weight '${k}' the genome does not use`);
+          return [k, toVariable(tf.tensor(data, shape), trainable)];
+        }),
+      );
+    const t = new Trainer(s.genome, s.config, Rng.restore(s.rng), load(s.params, true));
+    disposeParams(t.ema);
+    t.ema = load(s.ema, false);
+    t.imagesSeen = s.imagesSeen;
+    t.fadeStart = s.fadeStart;
+    t.emaUpdates = s.emaUpdates;
+    t.optD.load(s.optD, shapes);
+    t.optG.load(s.optG, shapes);
+    return t;
   }
 
   /** Images from the EMA generator. */

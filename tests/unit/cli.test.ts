@@ -122,3 +122,27 @@ describe('growlab compare', () => {
     expect(growlab('compare', join(base, 'missing')).err).toMatch(/run.json does not exist/);
   });
 });
+
+describe('growlab train --resume', () => {
+  it('continues an interrupted dggan search to exactly the uninterrupted result', () => {
+    const base = mkdtempSync(join(tmpdir(), 'growlab-resume-'));
+    const args = ['--mode', 'dggan', '--resolution', '16', '--budget-kimg', '0.1', '--kimg-per-stage', '0.016', '--candidate-kimg', '0.008',
+      '--batch', '4', '--width', '8', '--latent', '8', '--samples', '4', '--eval-samples', '16', '--metrics', 'kid', '--seed', '4'];
+    const whole = join(base, 'whole');
+    const cut = join(base, 'cut');
+    expect(growlab('train', ...args, '--out', whole).code).toBe(0);
+    const r = spawnSync(process.execPath, [BIN, 'train', ...args, '--out', cut], { encoding: 'utf8', env: { ...process.env, GROWLAB_STOP_AT_STAGE: '2' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/stopped at growth stage 2/);
+    expect(JSON.parse(readFileSync(join(cut, 'run.json'), 'utf8')).status).toBe('failed');
+    const resumed = growlab('train', '--resume', cut);
+    expect(resumed.err).toBe('');
+    expect(resumed.out).toMatch(/resuming at growth stage 2/);
+    const a = JSON.parse(readFileSync(join(whole, 'run.json'), 'utf8'));
+    const b = JSON.parse(readFileSync(join(cut, 'run.json'), 'utf8'));
+    expect(b.status).toBe('done');
+    expect(b.search.history).toEqual(a.search.history);
+    expect(b.final).toEqual(a.final === undefined ? undefined : { ...a.final, seconds: b.final.seconds });
+    expect(growlab('train', '--resume', whole).err).toMatch(/finished run: nothing to resume/);
+  });
+});

@@ -4,7 +4,7 @@ import { DEFAULT_SPACE } from '../../src/core/actions';
 import { makeShapes } from '../../src/core/data/shapes';
 import { createBaseGenome } from '../../src/core/genome';
 import { Rng } from '../../src/core/rng';
-import { rankCandidates, runSearch, type SearchConfig, type SearchEvent } from '../../src/core/search/search';
+import { rankCandidates, runSearch, type SearchCheckpoint, type SearchConfig, type SearchEvent } from '../../src/core/search/search';
 import { DEFAULT_TRAINER, Trainer } from '../../src/core/trainer';
 import { useBackend } from './helpers';
 
@@ -27,7 +27,7 @@ async function search(seed: number, c: SearchConfig = cfg) {
   const rng = new Rng(seed);
   const events: SearchEvent[] = [];
   const initial = new Trainer(createBaseGenome({ channels: 3, latent: 8, width: 8 }), trainerConfig, rng.fork());
-  const result = await runSearch(initial, data, score, c, rng, (e) => events.push(e));
+  const result = await runSearch(initial, data, score, c, rng, { onEvent: (e) => events.push(e) });
   return { result, events };
 }
 
@@ -85,6 +85,35 @@ describe('DGGAN search', () => {
     b.result.trainer.dispose();
     const key = (r: typeof a) => r.result.history.map((c) => `${c.id}<${c.parentId}:${c.action}=${c.score}`);
     expect(key(b)).toEqual(key(a));
+  });
+
+  it('resumes from a checkpoint to exactly the run that was not interrupted', async () => {
+    const full = await search(5);
+    full.result.trainer.dispose();
+    // Run again, keep the checkpoint taken before growth stage 2, and stop there.
+    const rng = new Rng(5);
+    const initial = new Trainer(createBaseGenome({ channels: 3, latent: 8, width: 8 }), trainerConfig, rng.fork());
+    let saved: SearchCheckpoint | null = null;
+    const stop = new Error('paused');
+    await runSearch(initial, data, score, cfg, rng, {
+      onCheckpoint: async (c) => {
+        if (c.stage === 2) {
+          saved = structuredClone(c);
+          throw stop;
+        }
+      },
+    }).catch((e) => {
+      if (e !== stop) throw e;
+    });
+    expect(saved).not.toBeNull();
+    tf.disposeVariables();
+    const before = tf.memory().numTensors;
+    const resumed = await runSearch(saved!, data, score, cfg, new Rng(12345));
+    const key = (h: typeof full.result.history) => h.map((c) => `${c.id}<${c.parentId}:${c.action}=${c.score}@${c.imagesUsed}`);
+    expect(key(resumed.history)).toEqual(key(full.result.history));
+    expect(resumed.imagesUsed).toBe(full.result.imagesUsed);
+    resumed.trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('copies a trainer with equal but independent weights', async () => {

@@ -10,9 +10,9 @@ import { formatAction, legalActions, type GrowthAction } from '../actions';
 import { summarize } from '../architecture';
 import type { ImageSet } from '../data/imageSet';
 import type { Genome } from '../genome';
-import type { Rng } from '../rng';
+import { Rng } from '../rng';
 import { runStage, type LossPoint } from '../stage';
-import type { Trainer } from '../trainer';
+import { Trainer, type TrainerSnapshot } from '../trainer';
 
 export interface SearchConfig {
   /** Parents per growth stage: the best K models of the history. */
@@ -103,19 +103,55 @@ export function rankCandidates<T extends Pick<CandidateRecord, 'score' | 'params
   );
 }
 
+/**
+ * The whole state of a search between two growth stages: resuming from it (same backend) gives
+ * exactly the run that was not interrupted.
+ */
+export interface SearchCheckpoint {
+  version: 1;
+  /** The next growth stage. */
+  stage: number;
+  used: number;
+  nextId: number;
+  currentId: number;
+  history: CandidateRecord[];
+  /** Weights and optimizer state of every model that can still be a parent. */
+  trainers: Record<number, TrainerSnapshot>;
+  rng: { state: number; spare: number | null };
+}
+
+export interface SearchHooks {
+  onEvent?: (e: SearchEvent) => void;
+  /** Called after each training stage with the model that trained (e.g. to measure it fully). */
+  afterTraining?: (t: Trainer, record: CandidateRecord) => Promise<void>;
+  /** Called between stages with the state to resume from. */
+  onCheckpoint?: (c: SearchCheckpoint) => Promise<void>;
+}
+
+/**
+ * Runs the search from `start`: a fresh initial model (the search takes ownership of it) or a
+ * checkpoint. `rng` is used only for a fresh start; a checkpoint carries its own.
+ */
 export async function runSearch(
-  initial: Trainer,
+  start: Trainer | SearchCheckpoint,
   data: ImageSet,
   score: (t: Trainer) => Promise<Score>,
   cfg: SearchConfig,
-  rng: Rng,
-  onEvent: (e: SearchEvent) => void = () => undefined,
-  /** Called after each training stage with the model that trained (e.g. to measure it fully). */
-  afterTraining: (t: Trainer, record: CandidateRecord) => Promise<void> = async () => undefined,
+  seedRng: Rng,
+  hooks: SearchHooks = {},
 ): Promise<SearchResult> {
-  let used = 0;
-  let nextId = 0;
-  const history: Entry[] = [];
+  const onEvent = hooks.onEvent ?? (() => undefined);
+  const afterTraining = hooks.afterTraining ?? (async () => undefined);
+  const resumed = start instanceof Trainer ? null : start;
+  const rng = resumed ? Rng.restore(resumed.rng) : seedRng;
+  let used = resumed?.used ?? 0;
+  let nextId = resumed?.nextId ?? 0;
+  const history: Entry[] = resumed
+    ? resumed.history.map((record) => {
+        const snap = resumed.trainers[record.id];
+        return { record, trainer: snap ? Trainer.restore(snap) : null };
+      })
+    : [];
   const describe = (t: Trainer, id: number, parentId: number | null, stage: number, action: GrowthAction | null) => {
     const s = summarize(t.genome);
     return {
@@ -142,17 +178,31 @@ export async function runSearch(
     return record;
   };
 
-  // Stage 0: the initial model trains and is scored.
-  onEvent({ type: 'stage-started', stage: 0, kind: 'train', imagesUsed: used });
-  const first = describe(initial, nextId++, null, 0, null);
-  onEvent({ type: 'candidate-created', candidate: first });
-  await train(initial, first.id, Math.min(cfg.stageImages, cfg.budgetImages));
-  let current: Entry = { record: await scored(initial, describe(initial, first.id, null, 0, null)), trainer: initial };
-  history.push(current);
-  onEvent({ type: 'stage-chosen', stage: 0, id: first.id, score: current.record.score, imagesUsed: used });
-  await afterTraining(initial, current.record);
+  const checkpoint = async (stage: number): Promise<SearchCheckpoint> => {
+    const trainers: Record<number, TrainerSnapshot> = {};
+    for (const h of history) if (h.trainer) trainers[h.record.id] = await h.trainer.snapshot();
+    return { version: 1, stage, used, nextId, currentId: current.record.id, history: history.map((h) => h.record), trainers, rng: rng.snapshot };
+  };
 
-  for (let stage = 1; used + cfg.candidateImages <= cfg.budgetImages; stage++) {
+  let current: Entry;
+  if (resumed) {
+    current = history.find((h) => h.record.id === resumed.currentId)!;
+    if (!current?.trainer) throw new Error('checkpoint: the current model has no weights');
+  } else {
+    const initial = start as Trainer;
+    // Stage 0: the initial model trains and is scored.
+    onEvent({ type: 'stage-started', stage: 0, kind: 'train', imagesUsed: used });
+    const first = describe(initial, nextId++, null, 0, null);
+    onEvent({ type: 'candidate-created', candidate: first });
+    await train(initial, first.id, Math.min(cfg.stageImages, cfg.budgetImages));
+    current = { record: await scored(initial, describe(initial, first.id, null, 0, null)), trainer: initial };
+    history.push(current);
+    onEvent({ type: 'stage-chosen', stage: 0, id: first.id, score: current.record.score, imagesUsed: used });
+    await afterTraining(initial, current.record);
+    await hooks.onCheckpoint?.(await checkpoint(1));
+  }
+
+  for (let stage = resumed?.stage ?? 1; used + cfg.candidateImages <= cfg.budgetImages; stage++) {
     onEvent({ type: 'stage-started', stage, kind: 'grow', imagesUsed: used });
     const parents = rankCandidates(history.filter((h) => h.trainer).map((h) => h.record))
       .slice(0, cfg.topK)
@@ -197,6 +247,7 @@ export async function runSearch(
         h.trainer.dispose();
         h.trainer = null;
       }
+    await hooks.onCheckpoint?.(await checkpoint(stage + 1));
   }
   for (const h of history) if (h.trainer && h !== current) h.trainer.dispose();
   return { history: history.map((h) => h.record), final: current.record, trainer: current.trainer!, imagesUsed: used };
