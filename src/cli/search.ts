@@ -55,7 +55,10 @@ export async function trainSearch(o: TrainOptions, command: string, log: (line: 
     batch: o.batch,
     mirror: o.mirror,
   };
-  const initial = resume ? null : new Trainer(createBaseGenome({ channels: data.channels, latent: o.latent, width: o.width }), trainerConfig(o), rng.fork());
+  // A candidate is scored after its fade-in has finished (by default over half its images), so
+  // a new layer is judged with its full effect rather than half blended in.
+  const config = { ...trainerConfig(o), fadeImages: Math.round((o.fadeKimg ?? cfg.candidateImages / 2000) * 1000) };
+  const initial = resume ? null : new Trainer(createBaseGenome({ channels: data.channels, latent: o.latent, width: o.width }), config, rng.fork());
   const run: RunFile = resume ? { ...resume.run, status: 'running', command: `${resume.run.command} && ${command}` } : {
     version: 1,
     status: 'running',
@@ -98,7 +101,7 @@ export async function trainSearch(o: TrainOptions, command: string, log: (line: 
         },
         afterTraining: async (t, record) => {
         // Each training stage ends with the same full measurement as the other modes.
-        const metrics = o.metrics.length > 0 ? await evaluate(t, data, net, { metrics: o.metrics, n: o.evalSamples, seed: o.seed + 7 }) : undefined;
+        const metrics = o.metrics.length > 0 ? await evaluate(t, data, net, { metrics: o.metrics, n: o.evalSamples, seed: o.seed + 7, resolution: data.size }) : undefined;
         run.stages.push({
           index: run.stages.length,
           action: record.action,

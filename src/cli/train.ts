@@ -210,7 +210,7 @@ export async function train(o: TrainOptions, command: string, log: (line: string
         }
       });
       const stage: RunFile['stages'][number] = { ...record };
-      if (o.metrics.length > 0) stage.metrics = await evaluate(trainer, data, net, { metrics: o.metrics, n: o.evalSamples, seed: o.seed + 7 });
+      if (o.metrics.length > 0) stage.metrics = await evaluate(trainer, data, net, { metrics: o.metrics, n: o.evalSamples, seed: o.seed + 7, resolution: data.size });
       run.stages.push(stage);
       const samples = trainer.sample(fixedZ);
       await writeGrid(join(o.out, `samples-stage-${plan.index}.png`), samples, data.size);
@@ -224,10 +224,9 @@ export async function train(o: TrainOptions, command: string, log: (line: string
       log(`stage ${plan.index} ${record.action ?? 'base'} → ${record.resolution}px, G ${record.depth.G} convs/${record.params.G} params, D ${record.depth.D} convs/${record.params.D} params, D loss ${last.dLoss.toFixed(3)}, ${(record.wallMs / 1000).toFixed(1)} s`);
       if (stage.metrics) log(`  ${describeMetrics(stage.metrics)}`);
     }
-    if (o.metrics.length > 0) {
-      run.final = await evaluate(trainer, data, net, { metrics: o.metrics, n: o.evalSamples, seed: o.seed + 7, resolution: data.size });
-      log(`final, at ${data.size}×${data.size}: ${describeMetrics(run.final)}`);
-    }
+    // The last stage was measured at the data resolution already: that is the final measurement.
+    const final = run.stages.at(-1)?.metrics;
+    if (final) run.final = final;
     run.status = 'done';
   } catch (e) {
     run.status = 'failed';
