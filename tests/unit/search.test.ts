@@ -62,6 +62,26 @@ describe('DGGAN search', () => {
     result.trainer.dispose();
   });
 
+  it("starts every candidate from its parent's weights; only new layers are new", async () => {
+    const rng = new Rng(6);
+    const initial = new Trainer(createBaseGenome({ channels: 3, latent: 8, width: 8 }), trainerConfig, rng.fork());
+    let checked = 0;
+    const result = await runSearch(initial, data, score, cfg, rng, {
+      beforeCandidate: (child, parent) => {
+        const newIds = new Set(child.genome.fade?.newIds ?? []);
+        for (const [name, w] of child.params) {
+          const id = name.slice(0, name.lastIndexOf('/'));
+          if (newIds.has(id)) continue;
+          expect(w.dataSync()).toEqual(parent.params.get(name)!.dataSync());
+          checked++;
+        }
+        expect(newIds.size).toBeGreaterThan(0);
+      },
+    });
+    expect(checked).toBeGreaterThan(20);
+    result.trainer.dispose();
+  });
+
   it('ranks by score, then by fewer parameters', () => {
     const r = rankCandidates([
       { id: 1, score: 2, params: { G: 1, D: 1 } },

@@ -124,6 +124,8 @@ export interface SearchHooks {
   onEvent?: (e: SearchEvent) => void;
   /** Called after each training stage with the model that trained (e.g. to measure it fully). */
   afterTraining?: (t: Trainer, record: CandidateRecord) => Promise<void>;
+  /** Called with each candidate right after it was copied from its parent and grown, before it trains. */
+  beforeCandidate?: (child: Trainer, parent: Trainer, action: GrowthAction) => void;
   /** Called between stages with the state to resume from. */
   onCheckpoint?: (c: SearchCheckpoint) => Promise<void>;
 }
@@ -218,6 +220,7 @@ export async function runSearch(
       if (used + cfg.candidateImages > cfg.budgetImages) break;
       const child = parent.trainer!.clone(rng.fork());
       child.grow(action);
+      hooks.beforeCandidate?.(child, parent.trainer!, action);
       const id = nextId++;
       const base = describe(child, id, parent.record.id, stage, action);
       onEvent({ type: 'candidate-created', candidate: base });
