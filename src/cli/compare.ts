@@ -65,9 +65,10 @@ export function summarizeRun(dir: string, run: RunFile): RunSummary {
     mode: run.config.mode,
     dataset: run.dataset.name,
     seed: run.config.seed,
-    depth: last.depth,
-    params: last.params,
-    resolution: last.resolution,
+    // A dggan run's final model may be a candidate that had no training stage after it.
+    depth: run.search?.final.depth ?? last.depth,
+    params: run.search?.final.params ?? last.params,
+    resolution: run.search?.final.resolution ?? last.resolution,
     images: run.search?.imagesUsed ?? last.imagesEnd,
     backend: run.backend.backend,
     curve,

@@ -14,7 +14,7 @@ import { loadFeatureNet } from '../core/metrics/featureNets';
 import { SWD_MIN_RES } from '../core/metrics/swd';
 import { Rng } from '../core/rng';
 import { DEFAULT_SEARCH, runSearch, type Score, type SearchCheckpoint } from '../core/search/search';
-import { readCheckpoint, writeCheckpoint } from './checkpointFile';
+import { readCheckpoint, writeCheckpoint, type RunMarks } from './checkpointFile';
 import { Trainer } from '../core/trainer';
 import { useNodeBackend } from './nodeBackend';
 import { describeMetrics, loadDataset, trainerConfig, UsageError, writeGrid, writeJson, type RunFile, type TrainOptions } from './train';
@@ -37,7 +37,18 @@ export function searchScorer(data: ImageSet, net: FeatureNet | null, seed: numbe
   };
 }
 
-export async function trainSearch(o: TrainOptions, command: string, log: (line: string) => void, resume?: { run: RunFile; checkpoint: SearchCheckpoint }): Promise<RunFile> {
+/** The interrupted run as it was at its checkpoint: later losses and stages are dropped (they are trained again). */
+function resumedRun(old: RunFile, marks: RunMarks, command: string): RunFile {
+  const { error: _e, finishedAt: _f, wallSeconds: _w, ...rest } = old;
+  return { ...rest, status: 'running', command: `${old.command} && ${command}`, losses: old.losses.slice(0, marks.losses), stages: old.stages.slice(0, marks.stages) };
+}
+
+export async function trainSearch(
+  o: TrainOptions,
+  command: string,
+  log: (line: string) => void,
+  resume?: { run: RunFile; checkpoint: SearchCheckpoint & { marks: RunMarks } },
+): Promise<RunFile> {
   if (o.actions) throw new UsageError('--actions is only for --mode manual (dggan searches for its own actions)');
   if (!o.budgetKimg) throw new UsageError('--mode dggan needs --budget-kimg (all images of the run, candidates included), e.g. --budget-kimg 20');
   const backend = await useNodeBackend(o.backend);
@@ -59,7 +70,7 @@ export async function trainSearch(o: TrainOptions, command: string, log: (line: 
   // a new layer is judged with its full effect rather than half blended in.
   const config = { ...trainerConfig(o), fadeImages: Math.round((o.fadeKimg ?? cfg.candidateImages / 2000) * 1000) };
   const initial = resume ? null : new Trainer(createBaseGenome({ channels: data.channels, latent: o.latent, width: o.width }), config, rng.fork());
-  const run: RunFile = resume ? { ...resume.run, status: 'running', command: `${resume.run.command} && ${command}` } : {
+  const run: RunFile = resume ? resumedRun(resume.run, resume.checkpoint.marks, command) : {
     version: 1,
     status: 'running',
     command,
@@ -85,7 +96,11 @@ export async function trainSearch(o: TrainOptions, command: string, log: (line: 
       rng,
       {
         onEvent: (e) => {
-        if (e.type === 'step') run.losses.push({ ...e.point, stage: e.candidateId });
+        if (e.type === 'step') {
+          run.losses.push({ ...e.point, stage: e.candidateId });
+          if (!Number.isFinite(e.point.dLoss) || !Number.isFinite(e.point.gLoss))
+            throw new Error(`training diverged at ${e.imagesUsed} images (candidate #${e.candidateId}: D loss ${e.point.dLoss}, G loss ${e.point.gLoss}); try a lower --lr`);
+        }
         else if (e.type === 'stage-started') log(`${e.kind === 'grow' ? 'growth' : 'training'} stage ${e.stage} (${(e.imagesUsed / 1000).toFixed(1)}/${o.budgetKimg} kimg used)`);
         else if (e.type === 'candidate-created')
           log(`  candidate #${e.candidate.id}${e.candidate.parentId === null ? '' : ` from #${e.candidate.parentId} + ${e.candidate.action}`}: ${e.candidate.resolution}px, G ${e.candidate.depth.G} convs, D ${e.candidate.depth.D} convs`);
@@ -95,7 +110,7 @@ export async function trainSearch(o: TrainOptions, command: string, log: (line: 
         } else log(`  chose #${e.id} (${e.score.toFixed(4)})`);
         },
         onCheckpoint: async (c) => {
-          await writeCheckpoint(join(o.out, 'checkpoint.json'), c);
+          await writeCheckpoint(join(o.out, 'checkpoint.json'), c, { losses: run.losses.length, stages: run.stages.length });
           // Test hook: simulate a crash right after a checkpoint.
           if (Number(process.env.GROWLAB_STOP_AT_STAGE) === c.stage) throw new Error(`stopped at growth stage ${c.stage} (GROWLAB_STOP_AT_STAGE)`);
         },

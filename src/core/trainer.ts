@@ -154,6 +154,8 @@ export class Trainer {
     this.ema = ema;
     this.optD.reset();
     this.optG.reset();
+    // The EMA warms up again, so the averaged generator follows the grown one within a stage.
+    this.emaUpdates = 0;
     this.fadeStart = this.imagesSeen;
     if (this.alpha >= 1) this.finishFade();
     return this.genome;

@@ -1,4 +1,10 @@
 import type { BackendSlice } from './backendSlice';
+import type { ConfigSlice } from './configSlice';
+import type { MetricsSlice } from './metricsSlice';
+import type { RunSlice } from './runSlice';
+import type { SamplesSlice } from './samplesSlice';
+import type { SearchSlice } from './searchSlice';
+import type { UiSlice } from './uiSlice';
 
-/** The whole app state: the intersection of every slice. Later slices join here. */
-export type AppState = BackendSlice;
+/** The whole app state: the intersection of every slice. */
+export type AppState = BackendSlice & ConfigSlice & RunSlice & MetricsSlice & SamplesSlice & SearchSlice & UiSlice;

@@ -1,7 +1,12 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../store';
 import { requestedBackendFromUrl } from '../worker/client';
+import { Architecture } from './Architecture';
+import { Charts } from './Charts';
+import { Controls } from './Controls';
 import { Header } from './Header';
+import { Samples } from './Samples';
+import { Search } from './Search';
 
 export function App() {
   const startBackend = useAppStore((s) => s.startBackend);
@@ -14,7 +19,7 @@ export function App() {
   return (
     <div className="page">
       <Header />
-      <main id="main" className="content">
+      <main id="main" className="content lab">
         {status === 'error' && (
           <div className="alert" role="alert">
             <h2>The engine could not start</h2>
@@ -25,37 +30,35 @@ export function App() {
             </p>
           </div>
         )}
+        {status === 'starting' && <p className="muted starting-note">Starting the engine in a background worker…</p>}
 
-        <section aria-labelledby="lab-heading" className="panel">
-          <h2 id="lab-heading">The lab</h2>
-          <p>
-            GrowLab trains a small generative adversarial network in your browser and lets the
-            networks <em>grow</em> while they learn: new layers and wider filters appear when the
-            search decides they help. Training controls, live losses and generated samples will
-            appear here.
-          </p>
-          {status === 'starting' && <p className="muted">Starting the engine in a background worker…</p>}
-          {status === 'ready' && info && (
+        <div className="lab-grid">
+          <Controls />
+          <Architecture />
+          <Samples />
+          <Charts />
+          <Search />
+        </div>
+
+        {info && info.attempts.length > 0 && (
+          <details className="panel ladder">
+            <summary>
+              <h2 id="ladder-heading">How the backend was chosen</h2>
+            </summary>
             <p>
               The engine runs on <strong>{info.backend}</strong>
               {info.software ? ', a software device: expect slow training.' : '.'}
             </p>
-          )}
-        </section>
-
-        {info && info.attempts.length > 0 && (
-          <section aria-labelledby="ladder-heading" className="panel">
-            <h2 id="ladder-heading">How the backend was chosen</h2>
-            <ol className="attempts">
+            <ol className="attempts" aria-labelledby="ladder-heading">
               {info.attempts.map((line) => (
                 <li key={line}>{line}</li>
               ))}
             </ol>
-          </section>
+          </details>
         )}
       </main>
       <footer className="site-footer">
-        <p>Everything runs locally: the networks train in a Web Worker with TensorFlow.js.</p>
+        <p>Everything runs locally: the networks train in a Web Worker with TensorFlow.js; the page only draws what the worker reports.</p>
       </footer>
     </div>
   );

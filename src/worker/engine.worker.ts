@@ -6,9 +6,34 @@ import * as Comlink from 'comlink';
 import { startBackend } from './backend';
 import { CASE_IDS, runCase, type CaseId } from '../core/bench/cases';
 import { growthCheck } from '../core/bench/growthCheck';
-import type { BackendInfo, BenchOptions, BenchRow, EngineApi, GrowthCheck, InitOptions } from './protocol';
+import type { FeatureNet } from '../core/metrics/featureNet';
+import { loadFeatureNet } from '../core/metrics/featureNets';
+import { LabRun } from './labRun';
+import type { BackendInfo, BenchOptions, BenchRow, EngineApi, GrowthCheck, InitOptions, RunConfig, RunEvent, RunEventListener, StepKind } from './protocol';
 
 let started: { key: string; info: Promise<BackendInfo> } | null = null;
+/** The training run, if any (one at a time). */
+let run: LabRun | null = null;
+/** Feature networks, loaded once per data set and kept (they are small). */
+const featureNets = new Map<string, Promise<FeatureNet>>();
+
+function featureNet(dataset: string): Promise<FeatureNet> {
+  let net = featureNets.get(dataset);
+  if (!net) {
+    net = loadFeatureNet(dataset);
+    featureNets.set(dataset, net);
+    net.catch(() => featureNets.delete(dataset));
+  }
+  return net;
+}
+
+/** Sends an event through the page's proxied callback; a page that has gone away is ignored. */
+function sender(onEvent: RunEventListener) {
+  return (event: RunEvent, transfer: Transferable[] = []) => {
+    const message = transfer.length > 0 ? Comlink.transfer(event, transfer) : event;
+    void Promise.resolve(onEvent(message) as unknown).catch(() => undefined);
+  };
+}
 
 const api: EngineApi = {
   init(opts: InitOptions): Promise<BackendInfo> {
@@ -43,6 +68,38 @@ const api: EngineApi = {
 
   ping(): Promise<'pong'> {
     return Promise.resolve('pong');
+  },
+
+  async startRun(config: RunConfig, onEvent: RunEventListener): Promise<void> {
+    if (!started) throw new Error('start a backend (init) before training');
+    await started.info;
+    if (run) {
+      const old = run;
+      run = null;
+      await old.stop();
+    }
+    const next = new LabRun(config, sender(onEvent), { featureNet: () => featureNet(config.dataset) });
+    next.start(); // throws (rejecting this call) when the config is not valid
+    run = next;
+  },
+
+  pause(): Promise<void> {
+    run?.pause();
+    return Promise.resolve();
+  },
+
+  resume(): Promise<void> {
+    run?.resume();
+    return Promise.resolve();
+  },
+
+  stepOnce(kind: StepKind): Promise<void> {
+    run?.stepOnce(kind);
+    return Promise.resolve();
+  },
+
+  async stopRun(): Promise<void> {
+    await run?.stop();
   },
 };
 

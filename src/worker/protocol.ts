@@ -2,13 +2,17 @@
  * The typed API between the UI thread and the engine worker (exposed with comlink).
  *
  * Only plain, structured-cloneable data crosses this boundary: the UI never sees a
- * tensor. Training commands join this interface in later issues.
+ * tensor. Training runs send their progress as `RunEvent`s through a comlink-proxied callback;
+ * sample grids travel as transferred ArrayBuffers.
  */
 
 import type { BackendName } from '../core/backend/initBackend';
 
 import type { BenchRow } from '../core/bench/cases';
 import type { GrowthCheck } from '../core/bench/growthCheck';
+import type { LayerSpec } from '../core/architecture';
+import type { Genome } from '../core/genome';
+import type { LossName } from '../core/loss';
 
 export type { BenchRow } from '../core/bench/cases';
 export type { GrowthCheck } from '../core/bench/growthCheck';
@@ -52,4 +56,189 @@ export interface EngineApi {
   growthCheck(): Promise<GrowthCheck>;
   /** Liveness check: resolves to 'pong'. */
   ping(): Promise<'pong'>;
+  /**
+   * Start a training run (stopping any run in progress). Resolves once the run has started;
+   * rejects with a readable message when the config is not valid. Progress arrives as events
+   * through `onEvent` (pass it wrapped in `Comlink.proxy`), ending with a status event
+   * 'done', 'stopped' or 'failed'.
+   */
+  startRun(config: RunConfig, onEvent: RunEventListener): Promise<void>;
+  /** Hold training before the next step. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** While paused: one step, or on to the end of the current stage, then paused again. */
+  stepOnce(kind: StepKind): Promise<void>;
+  /** End the run; resolves when its tensors are freed. */
+  stopRun(): Promise<void>;
 }
+
+// --- training runs -------------------------------------------------------------------------------
+
+
+export type { LayerSpec } from '../core/architecture';
+export type { Genome } from '../core/genome';
+export type { LossName } from '../core/loss';
+
+// Types only below: the UI imports this file, and values here would pull tfjs into the page.
+// Defaults, presets and validation live in labConfig.ts (pure TypeScript, no tfjs).
+
+/** Data sets the lab trains on (more, and uploads, join later). */
+export type LabDataset = 'shapes';
+export type LabResolution = 16 | 32;
+/** progan: G and D grow in lockstep; manual: your list of actions; dggan: the search picks them. */
+export type RunMode = 'progan' | 'manual' | 'dggan';
+
+export interface RunConfig {
+  dataset: LabDataset;
+  /** Images generated for the procedural set. */
+  datasetSize: number;
+  /** Data resolution: growth stops there. */
+  resolution: LabResolution;
+  mode: RunMode;
+  /** manual: comma-separated growth actions, e.g. "g:3x3x16,res:16,d:3x3x16". */
+  actions: string;
+  /** Thousands of real images per stage (each growth opens a stage and fades in over half of it). */
+  kimgPerStage: number;
+  batch: number;
+  lr: number;
+  loss: LossName;
+  seed: number;
+  /** Channels of the 4×4 blocks of G and D. */
+  width: number;
+  latent: number;
+  /** dggan: thousands of images for the whole run, candidates included. */
+  budgetKimg: number;
+  /** dggan: thousands of images each candidate trains before it is scored. */
+  candidateKimg: number;
+  /** dggan: parents per growth stage (the best K models so far). */
+  topK: number;
+  /** dggan: probability that a legal action becomes a candidate (at least 2 per stage). */
+  keepP: number;
+  /** Real and generated images per metric evaluation after each stage. */
+  evalSamples: number;
+}
+
+export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'failed';
+/** `step`: one D update and one G update; `stage`: train on to the end of the current stage. */
+export type StepKind = 'step' | 'stage';
+
+/** A sample grid as RGBA bytes (its buffer is transferred, not copied). */
+export interface GridImage {
+  width: number;
+  height: number;
+  /** width·height·4 bytes, RGBA. */
+  pixels: ArrayBuffer;
+  /** Images in the grid and their columns. */
+  count: number;
+  columns: number;
+  /** The generator's own resolution (the grid is upscaled to the data resolution). */
+  resolution: number;
+}
+
+export interface NetTotals {
+  depth: number;
+  params: number;
+  flops: number;
+}
+
+/** The networks as they are now: genome, the layer table, totals. */
+export interface ModelView {
+  genome: Genome;
+  layers: LayerSpec[];
+  G: NetTotals;
+  D: NetTotals;
+  resolution: number;
+  /** Which model this is (e.g. "main model", "candidate #4"). */
+  label: string;
+}
+
+export interface StageSummary {
+  index: number;
+  action: string | null;
+  resolution: number;
+  imagesStart: number;
+  imagesEnd: number;
+  wallMs: number;
+  params: { G: number; D: number };
+  depth: { G: number; D: number };
+}
+
+export interface MetricsReport {
+  stage: number;
+  /** Run images when measured. */
+  images: number;
+  /** The model's resolution (fakes are upsampled to `compareResolution`). */
+  modelResolution: number;
+  compareResolution: number;
+  n: number;
+  /** SWD×1e3, average over pyramid levels, and per level (≥ 16 px only). */
+  swd?: { avg: number; levels: { res: number; swd: number }[] };
+  kid?: { mean: number; std: number; label: string };
+  seconds: number;
+}
+
+export interface CandidateInfo {
+  id: number;
+  parentId: number | null;
+  stage: number;
+  action: string | null;
+  resolution: number;
+  params: { G: number; D: number };
+  depth: { G: number; D: number };
+}
+
+export type SearchUpdate =
+  | { kind: 'stage-started'; stage: number; phase: 'train' | 'grow'; images: number }
+  | { kind: 'candidate-created'; candidate: CandidateInfo; images: number }
+  | { kind: 'candidate-scored'; id: number; score: number; metric: string; images: number }
+  | { kind: 'stage-chosen'; stage: number; id: number; score: number; images: number };
+
+export type RunEvent =
+  | {
+      type: 'run-started';
+      config: RunConfig;
+      dataset: { name: string; count: number; size: number; channels: number };
+      /** Stages of a progan/manual run; null for dggan (the budget decides). */
+      plannedStages: number | null;
+      /** Images a run will see: planned stages × stage images, or the dggan budget. */
+      plannedImages: number;
+      reals: GridImage;
+      model: ModelView;
+    }
+  | { type: 'status'; status: RunStatus; images: number; error?: string }
+  /** What the worker is doing besides training steps, e.g. "measuring stage 2". Empty: training. */
+  | { type: 'activity'; text: string }
+  | {
+      type: 'step';
+      /** Run images so far (dggan: every candidate's images count). */
+      images: number;
+      stage: number;
+      resolution: number;
+      /** Mean over the steps since the last event. */
+      dLoss: number;
+      gLoss: number;
+      penalty?: number;
+      /** Fade weight of the newest growth at the last step (1: no fade in progress). */
+      alpha: number;
+      steps: number;
+      imagesPerSecond: number;
+      /** dggan: the model that trained, and how far its current training has come (0–1). */
+      candidateId?: number;
+      progress?: number;
+    }
+  | { type: 'model'; images: number; model: ModelView }
+  | {
+      type: 'growth';
+      stage: number;
+      images: number;
+      action: string;
+      resolution: number;
+      /** Why this action: the schedule, the plan, or the search's winning score. */
+      reason: string;
+    }
+  | { type: 'stage-done'; stage: StageSummary }
+  | { type: 'metrics'; metrics: MetricsReport }
+  | { type: 'samples'; kind: 'live' | 'stage'; stage: number; images: number; grid: GridImage }
+  | { type: 'search'; update: SearchUpdate };
+
+export type RunEventListener = (event: RunEvent) => void;

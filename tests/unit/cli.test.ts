@@ -141,7 +141,10 @@ describe('growlab train --resume', () => {
     const a = JSON.parse(readFileSync(join(whole, 'run.json'), 'utf8'));
     const b = JSON.parse(readFileSync(join(cut, 'run.json'), 'utf8'));
     expect(b.status).toBe('done');
+    expect(b.error).toBeUndefined();
     expect(b.search.history).toEqual(a.search.history);
+    expect(b.losses).toEqual(a.losses);
+    expect(b.stages.map((s: { imagesEnd: number }) => s.imagesEnd)).toEqual(a.stages.map((s: { imagesEnd: number }) => s.imagesEnd));
     expect(b.final).toEqual(a.final === undefined ? undefined : { ...a.final, seconds: b.final.seconds });
     expect(growlab('train', '--resume', whole).err).toMatch(/finished run: nothing to resume/);
   });

@@ -111,6 +111,7 @@ describe('DGGAN search', () => {
     const full = await search(5);
     full.result.trainer.dispose();
     // Run again, keep the checkpoint taken before growth stage 2, and stop there.
+    const start = tf.memory().numTensors;
     const rng = new Rng(5);
     const initial = new Trainer(createBaseGenome({ channels: 3, latent: 8, width: 8 }), trainerConfig, rng.fork());
     let saved: SearchCheckpoint | null = null;
@@ -126,8 +127,9 @@ describe('DGGAN search', () => {
       if (e !== stop) throw e;
     });
     expect(saved).not.toBeNull();
-    tf.disposeVariables();
-    const before = tf.memory().numTensors;
+    // The interrupted search disposed every model it held.
+    expect(tf.memory().numTensors).toBe(start);
+    const before = start;
     const resumed = await runSearch(saved!, data, score, cfg, new Rng(12345));
     const key = (h: typeof full.result.history) => h.map((c) => `${c.id}<${c.parentId}:${c.action}=${c.score}@${c.imagesUsed}`);
     expect(key(resumed.history)).toEqual(key(full.result.history));

@@ -6,7 +6,7 @@
  * is scored; all join the history, and training continues from the best of the stage.
  * Every image any candidate sees counts toward the run's budget.
  */
-import { formatAction, legalActions, type GrowthAction } from '../actions';
+import { completeFade, formatAction, legalActions, type GrowthAction } from '../actions';
 import { summarize } from '../architecture';
 import type { ImageSet } from '../data/imageSet';
 import type { Genome } from '../genome';
@@ -204,53 +204,73 @@ export async function runSearch(
     await hooks.onCheckpoint?.(await checkpoint(1));
   }
 
-  for (let stage = resumed?.stage ?? 1; used + cfg.candidateImages <= cfg.budgetImages; stage++) {
-    onEvent({ type: 'stage-started', stage, kind: 'grow', imagesUsed: used });
-    const parents = rankCandidates(history.filter((h) => h.trainer).map((h) => h.record))
-      .slice(0, cfg.topK)
-      .map((r) => history.find((h) => h.record.id === r.id)!);
-    const all: [Entry, GrowthAction][] = parents.flatMap((p) => legalActions(p.trainer!.genome, p.trainer!.config.space).map((a) => [p, a] as [Entry, GrowthAction]));
-    if (all.length === 0) break;
-    const kept = all.filter(() => rng.next() < cfg.keepProbability);
-    const rest = all.filter((x) => !kept.includes(x));
-    while (kept.length < Math.min(cfg.minCandidates, all.length)) kept.push(rest.splice(rng.int(rest.length), 1)[0]!);
+  try {
+    for (let stage = resumed?.stage ?? 1; used + cfg.candidateImages <= cfg.budgetImages; stage++) {
+      onEvent({ type: 'stage-started', stage, kind: 'grow', imagesUsed: used });
+      // Scores go stale as models train and grow: measure every possible parent again (no images
+      // are spent), so the top-K are the best models as they are now, not as they once scored.
+      for (const h of history)
+        if (h.trainer) {
+          const { score: _s, metric: _m, imagesUsed: _u, ...base } = h.record;
+          h.record = await scored(h.trainer, base);
+        }
+      const parents = rankCandidates(history.filter((h) => h.trainer).map((h) => h.record))
+        .slice(0, cfg.topK)
+        .map((r) => history.find((h) => h.record.id === r.id)!);
+      // A parent still fading in grows once its fade is complete (Trainer.grow finishes it).
+      const all: [Entry, GrowthAction][] = parents.flatMap((p) =>
+        legalActions(completeFade(p.trainer!.genome), p.trainer!.config.space).map((a) => [p, a] as [Entry, GrowthAction]),
+      );
+      if (all.length === 0) break;
+      const kept = all.filter(() => rng.next() < cfg.keepProbability);
+      const rest = all.filter((x) => !kept.includes(x));
+      while (kept.length < Math.min(cfg.minCandidates, all.length)) kept.push(rest.splice(rng.int(rest.length), 1)[0]!);
+      // No more candidates than the budget can train while leaving a training stage.
+      const room = Math.floor((cfg.budgetImages - used - cfg.stageImages) / cfg.candidateImages);
+      const cap = Math.max(Math.min(cfg.minCandidates, kept.length), room);
+      while (kept.length > cap) kept.splice(rng.int(kept.length), 1);
 
-    const born: Entry[] = [];
-    for (const [parent, action] of kept) {
-      if (used + cfg.candidateImages > cfg.budgetImages) break;
-      const child = parent.trainer!.clone(rng.fork());
-      child.grow(action);
-      hooks.beforeCandidate?.(child, parent.trainer!, action);
-      const id = nextId++;
-      const base = describe(child, id, parent.record.id, stage, action);
-      onEvent({ type: 'candidate-created', candidate: base });
-      await train(child, id, cfg.candidateImages);
-      const entry = { record: await scored(child, describe(child, id, parent.record.id, stage, action)), trainer: child };
-      born.push(entry);
-      history.push(entry);
-    }
-    if (born.length === 0) break;
-    current = born.find((b) => b.record.id === rankCandidates(born.map((b) => b.record))[0]!.id)!;
-    onEvent({ type: 'stage-chosen', stage, id: current.record.id, score: current.record.score, imagesUsed: used });
-
-    // Training stage: the chosen model continues, then is scored again.
-    const images = Math.min(cfg.stageImages, cfg.budgetImages - used);
-    if (images >= cfg.batch) {
-      onEvent({ type: 'stage-started', stage, kind: 'train', imagesUsed: used });
-      await train(current.trainer!, current.record.id, images);
-      const { score: _s, metric: _m, imagesUsed: _u, ...base } = current.record;
-      current.record = await scored(current.trainer!, { ...base, genome: current.trainer!.genome });
-      await afterTraining(current.trainer!, current.record);
-    }
-    // Keep weights only for models that can still be parents (and the current one).
-    const keep = new Set(rankCandidates(history.filter((h) => h.trainer).map((h) => h.record)).slice(0, cfg.topK).map((r) => r.id));
-    keep.add(current.record.id);
-    for (const h of history)
-      if (h.trainer && !keep.has(h.record.id)) {
-        h.trainer.dispose();
-        h.trainer = null;
+      const born: Entry[] = [];
+      for (const [parent, action] of kept) {
+        if (used + cfg.candidateImages > cfg.budgetImages) break;
+        const child = parent.trainer!.clone(rng.fork());
+        child.grow(action);
+        hooks.beforeCandidate?.(child, parent.trainer!, action);
+        const id = nextId++;
+        const base = describe(child, id, parent.record.id, stage, action);
+        const entry: Entry = { record: { ...base, score: Number.POSITIVE_INFINITY, metric: '', imagesUsed: used }, trainer: child };
+        history.push(entry);
+        onEvent({ type: 'candidate-created', candidate: base });
+        await train(child, id, cfg.candidateImages);
+        entry.record = await scored(child, describe(child, id, parent.record.id, stage, action));
+        born.push(entry);
       }
-    await hooks.onCheckpoint?.(await checkpoint(stage + 1));
+      if (born.length === 0) break;
+      current = born.find((b) => b.record.id === rankCandidates(born.map((b) => b.record))[0]!.id)!;
+      onEvent({ type: 'stage-chosen', stage, id: current.record.id, score: current.record.score, imagesUsed: used });
+
+      // Training stage: the chosen model continues, then is scored again.
+      const images = Math.min(cfg.stageImages, cfg.budgetImages - used);
+      if (images >= cfg.batch) {
+        onEvent({ type: 'stage-started', stage, kind: 'train', imagesUsed: used });
+        await train(current.trainer!, current.record.id, images);
+        const { score: _s, metric: _m, imagesUsed: _u, ...base } = current.record;
+        current.record = await scored(current.trainer!, { ...base, genome: current.trainer!.genome });
+        await afterTraining(current.trainer!, current.record);
+      }
+      // Keep weights only for models that can still be parents (and the current one).
+      const keep = new Set(rankCandidates(history.filter((h) => h.trainer).map((h) => h.record)).slice(0, cfg.topK).map((r) => r.id));
+      keep.add(current.record.id);
+      for (const h of history)
+        if (h.trainer && !keep.has(h.record.id)) {
+          h.trainer.dispose();
+          h.trainer = null;
+        }
+      await hooks.onCheckpoint?.(await checkpoint(stage + 1));
+    }
+  } catch (e) {
+    for (const h of history) h.trainer?.dispose();
+    throw e;
   }
   for (const h of history) if (h.trainer && h !== current) h.trainer.dispose();
   return { history: history.map((h) => h.record), final: current.record, trainer: current.trainer!, imagesUsed: used };

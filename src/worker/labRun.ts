@@ -1,0 +1,542 @@
+/**
+ * One training run of the lab, inside the engine worker: progan, manual or dggan on a procedural
+ * data set, reporting plain-data events (see protocol.ts) and obeying pause, resume, step and stop.
+ *
+ * Control works at step boundaries: every Trainer of the run has its `step` wrapped so that, before
+ * each step, the run yields to the event loop (so comlink can deliver pause/stop messages) and
+ * waits while paused. This also reaches inside `runStage` and `runSearch`, which the run uses as
+ * they are, so a run here trains exactly like `growlab train` with the same seed and backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { formatAction, type GrowthAction } from '../core/actions';
+import { describeLayers, summarize } from '../core/architecture';
+import type { ImageSet } from '../core/data/imageSet';
+import { makeShapes } from '../core/data/shapes';
+import { evaluate } from '../core/evaluate';
+import { resolutionOf } from '../core/genome';
+import { imagesToGrid, upscaleNearest } from '../core/grid';
+import type { FeatureNet } from '../core/metrics/featureNet';
+import { SWD_MIN_RES } from '../core/metrics/swd';
+import { Rng } from '../core/rng';
+import { DEFAULT_SEARCH, runSearch, type Score, type SearchEvent } from '../core/search/search';
+import { runStage, type LossPoint } from '../core/stage';
+import { DEFAULT_TRAINER, Trainer, type StepStats, type TrainerConfig } from '../core/trainer';
+import { actionSpace, baseGenome, configProblem, planActions } from './labConfig';
+import type { GridImage, MetricsReport, ModelView, RunConfig, RunEvent, RunStatus, StepKind } from './protocol';
+
+/** Emits an event; `transfer` lists buffers to move rather than copy. */
+export type Emit = (event: RunEvent, transfer?: Transferable[]) => void;
+
+export interface LabRunOptions {
+  /** The data set's feature network (KID, and the search's score below 16 px). */
+  featureNet: () => Promise<FeatureNet>;
+  now?: () => number;
+  /** Minimum time between step events (ms). */
+  stepEventMs?: number;
+  /** Time between live sample grids while training (ms). */
+  liveGridMs?: number;
+}
+
+/** Thrown inside a step when the run is stopped; never reported as a failure. */
+class StopSignal extends Error {
+  override name = 'StopSignal';
+}
+
+const GRID_SAMPLES = 64;
+const GRID_COLUMNS = 8;
+/** Where the fixed latents of the sample grids come from (the CLI uses the same offset). */
+const GRID_SEED_OFFSET = 1_000_003;
+const METRICS_SEED_OFFSET = 7;
+const SEARCH_SEED_OFFSET = 11;
+
+/** A macrotask boundary: lets the worker handle incoming messages between two steps. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+export function modelView(trainer: Trainer, label: string): ModelView {
+  const s = summarize(trainer.genome);
+  return { genome: trainer.genome, layers: describeLayers(trainer.genome), G: s.G, D: s.D, resolution: s.resolution, label };
+}
+
+/** A grid of images in [−1, 1], upscaled to `toSize`, as transferable RGBA bytes. */
+export function gridImage(values: Float32Array, count: number, size: number, channels: number, toSize: number): GridImage {
+  const factor = Math.max(1, Math.round(toSize / size));
+  const big = upscaleNearest(values, count, size, channels, factor);
+  const g = imagesToGrid(big, count, size * factor, channels, GRID_COLUMNS);
+  // imagesToGrid allocates a fresh array, so its whole buffer can be transferred.
+  return { width: g.width, height: g.height, pixels: g.data.buffer as ArrayBuffer, count, columns: GRID_COLUMNS, resolution: size };
+}
+
+export class LabRun {
+  readonly config: RunConfig;
+  private readonly emit: Emit;
+  private readonly options: Required<Omit<LabRunOptions, 'featureNet'>> & Pick<LabRunOptions, 'featureNet'>;
+  private status: RunStatus = 'starting';
+  private paused = false;
+  private stopRequested = false;
+  private stepsAllowed = 0;
+  private pauseAtStageEnd = false;
+  private wake: (() => void) | null = null;
+  private finished: Promise<void> | null = null;
+
+  // Progress.
+  private images = 0;
+  private stage = 0;
+  private data: ImageSet | null = null;
+  private fixedZ: tf.Tensor2D | null = null;
+  private readonly trainers = new Set<Trainer>();
+  private shown: { trainer: Trainer; genome: unknown } | null = null;
+  private activeLabel = 'main model';
+  private candidateId: number | undefined;
+  private candidateStart = 0;
+  private candidateImages = 0;
+
+  // Step-event throttling and speed.
+  private window = { steps: 0, d: 0, g: 0, penalty: 0, penalties: 0 };
+  private last: { alpha: number; resolution: number } = { alpha: 1, resolution: 4 };
+  private lastStepEvent = 0;
+  private lastLiveGrid = 0;
+  private liveDue = false;
+  private speed: { t: number; images: number }[] = [];
+
+  constructor(config: RunConfig, emit: Emit, options: LabRunOptions) {
+    this.config = { ...config };
+    this.emit = emit;
+    this.options = { now: () => performance.now(), stepEventMs: 100, liveGridMs: 3000, ...options };
+  }
+
+  /** Validates the config (throws with a readable message) and starts training in the background. */
+  start(): void {
+    const problem = configProblem(this.config);
+    if (problem) throw new Error(problem);
+    this.finished = this.run();
+  }
+
+  /** Resolves when the run has ended (done, stopped or failed) and freed its tensors. */
+  get done(): Promise<void> {
+    return this.finished ?? Promise.resolve();
+  }
+
+  get runStatus(): RunStatus {
+    return this.status;
+  }
+
+  pause(): void {
+    if (this.status !== 'running') return;
+    this.paused = true;
+    this.pauseAtStageEnd = false;
+    this.setStatus('paused');
+  }
+
+  resume(): void {
+    if (this.status !== 'paused') return;
+    this.paused = false;
+    this.stepsAllowed = 0;
+    this.speed = [];
+    this.setStatus('running');
+    this.wakeUp();
+  }
+
+  stepOnce(kind: StepKind): void {
+    if (this.status !== 'paused') return;
+    if (kind === 'step') this.stepsAllowed = 1;
+    else {
+      this.paused = false;
+      this.pauseAtStageEnd = true;
+      this.speed = [];
+      this.setStatus('running');
+    }
+    this.wakeUp();
+  }
+
+  stop(): Promise<void> {
+    if (this.status === 'done' || this.status === 'stopped' || this.status === 'failed') return this.done;
+    this.stopRequested = true;
+    this.wakeUp();
+    return this.done;
+  }
+
+  // --- the run ---------------------------------------------------------------------------------
+
+  private async run(): Promise<void> {
+    const c = this.config;
+    try {
+      await yieldToEventLoop();
+      const data = makeShapes({ count: c.datasetSize, size: c.resolution, seed: c.seed });
+      this.data = data;
+      this.fixedZ = tf.tidy(() => tf.tensor2d(new Rng(c.seed + GRID_SEED_OFFSET).normals(GRID_SAMPLES * c.latent), [GRID_SAMPLES, c.latent]));
+      const rng = new Rng(c.seed);
+      const stageImages = Math.round(c.kimgPerStage * 1000);
+      const actions = planActions(c);
+      const reals = this.realsGrid(data);
+      if (c.mode === 'dggan') {
+        await this.runDggan(data, rng, reals);
+      } else {
+        await this.runSchedule(data, rng, actions, stageImages, reals);
+      }
+      this.flushStep();
+      this.setStatus('done');
+    } catch (e) {
+      this.flushStep();
+      if (e instanceof StopSignal || this.stopRequested) this.setStatus('stopped');
+      else this.setStatus('failed', e instanceof Error ? e.message : String(e));
+    } finally {
+      for (const t of this.trainers) t.dispose();
+      this.trainers.clear();
+      this.fixedZ?.dispose();
+      this.fixedZ = null;
+      this.data = null;
+      this.activity('');
+    }
+  }
+
+  /** progan and manual: stage 0 trains the base networks, each later stage opens with one growth. */
+  private async runSchedule(data: ImageSet, rng: Rng, actions: GrowthAction[], stageImages: number, reals: GridImage): Promise<void> {
+    const c = this.config;
+    const trainer = this.track(new Trainer(baseGenome(c), this.trainerConfig(stageImages / 2), rng));
+    this.started(trainer, actions.length + 1, stageImages * (actions.length + 1), reals);
+    const plans = [null, ...actions].map((action, index) => ({ index, action, images: stageImages, batch: c.batch }));
+    for (const plan of plans) {
+      this.stage = plan.index;
+      if (plan.action) {
+        // runStage would grow too; growing here first lets the page see the new layers at once.
+        trainer.grow(plan.action);
+        const reason =
+          c.mode === 'progan'
+            ? `ProGAN schedule: both networks double to ${resolutionOf(trainer.genome)}×${resolutionOf(trainer.genome)}`
+            : `your plan, action ${plan.index} of ${actions.length}`;
+        this.emit({ type: 'growth', stage: plan.index, images: this.images, action: formatAction(plan.action), resolution: resolutionOf(trainer.genome), reason });
+        this.showModel(trainer);
+      }
+      const record = await runStage(trainer, data, { ...plan, action: null }, rng, (p) => this.afterStep(trainer, p, trainer.imagesSeen));
+      this.flushStep();
+      this.emit({
+        type: 'stage-done',
+        stage: {
+          index: record.index,
+          action: plan.action ? formatAction(plan.action) : null,
+          resolution: record.resolution,
+          imagesStart: record.imagesStart,
+          imagesEnd: record.imagesEnd,
+          wallMs: record.wallMs,
+          params: record.params,
+          depth: record.depth,
+        },
+      });
+      await this.measure(trainer, plan.index);
+      this.stageBoundary();
+    }
+  }
+
+  private async runDggan(data: ImageSet, rng: Rng, reals: GridImage): Promise<void> {
+    const c = this.config;
+    const candidateImages = Math.round(c.candidateKimg * 1000);
+    // Candidates are scored after their fade-in has finished (over half their images), as the CLI does.
+    const initial = this.track(new Trainer(baseGenome(c), this.trainerConfig(candidateImages / 2), rng.fork()));
+    const budget = Math.round(c.budgetKimg * 1000);
+    this.started(initial, null, budget, reals);
+    const net = await this.options.featureNet();
+    const cfg = {
+      ...DEFAULT_SEARCH,
+      topK: c.topK,
+      keepProbability: c.keepP,
+      stageImages: Math.round(c.kimgPerStage * 1000),
+      candidateImages,
+      budgetImages: budget,
+      batch: c.batch,
+    };
+    const created = new Map<number, { action: string | null; stage: number; resolution: number }>();
+    const scores = new Map<number, { score: number; metric: string }>();
+    const perStage = new Map<number, number>();
+    let trainingStage = 0;
+    let stageStart = 0;
+    let stageT0 = this.options.now();
+    const score = this.searchScorer(data, net);
+    const result = await runSearch(initial, data, score, cfg, rng, {
+      onEvent: (e: SearchEvent) => {
+        switch (e.type) {
+          case 'step':
+            if (this.candidateId !== e.candidateId) {
+              this.candidateId = e.candidateId;
+              this.candidateStart = e.imagesUsed - c.batch;
+            }
+            this.afterStep(null, e.point, e.imagesUsed);
+            return;
+          case 'stage-started':
+            this.candidateId = undefined;
+            this.candidateImages = e.kind === 'train' ? Math.min(cfg.stageImages, budget - e.imagesUsed) : candidateImages;
+            this.activity(e.kind === 'grow' ? `growth stage ${e.stage}: training and scoring candidates` : '');
+            this.emit({ type: 'search', update: { kind: 'stage-started', stage: e.stage, phase: e.kind, images: e.imagesUsed } });
+            return;
+          case 'candidate-created': {
+            const k = e.candidate;
+            created.set(k.id, { action: k.action, stage: k.stage, resolution: k.resolution });
+            perStage.set(k.stage, (perStage.get(k.stage) ?? 0) + 1);
+            this.activeLabel = k.parentId === null ? 'main model' : `candidate #${k.id} (${k.action})`;
+            this.emit({
+              type: 'search',
+              update: {
+                kind: 'candidate-created',
+                candidate: { id: k.id, parentId: k.parentId, stage: k.stage, action: k.action, resolution: k.resolution, params: k.params, depth: k.depth },
+                images: this.images,
+              },
+            });
+            return;
+          }
+          case 'candidate-scored':
+            scores.set(e.id, { score: e.score, metric: e.metric });
+            this.emit({ type: 'search', update: { kind: 'candidate-scored', id: e.id, score: e.score, metric: e.metric, images: e.imagesUsed } });
+            return;
+          case 'stage-chosen': {
+            this.emit({ type: 'search', update: { kind: 'stage-chosen', stage: e.stage, id: e.id, score: e.score, images: e.imagesUsed } });
+            const chosen = created.get(e.id);
+            this.activeLabel = `model #${e.id}`;
+            this.shown = null; // the chosen model is shown (with its new label) at its next step
+            if (e.stage > 0 && chosen?.action) {
+              const s = scores.get(e.id);
+              const what = s ? `${s.metric.toUpperCase()} ${s.metric === 'swd' ? s.score.toFixed(1) : s.score.toFixed(4)}` : `score ${e.score}`;
+              const n = perStage.get(e.stage) ?? 0;
+              this.emit({
+                type: 'growth',
+                stage: e.stage,
+                images: e.imagesUsed,
+                action: chosen.action,
+                resolution: chosen.resolution,
+                reason: `search: best of ${n} candidate${n === 1 ? '' : 's'} (${what})`,
+              });
+            }
+            return;
+          }
+        }
+      },
+      beforeCandidate: (child) => {
+        this.track(child);
+      },
+      afterTraining: async (t, record) => {
+        this.flushStep();
+        const index = trainingStage++;
+        this.stage = index;
+        const imagesStart = stageStart;
+        const wallMs = this.options.now() - stageT0;
+        stageStart = this.images;
+        stageT0 = this.options.now();
+        this.emit({
+          type: 'stage-done',
+          stage: {
+            index,
+            action: record.action,
+            resolution: record.resolution,
+            imagesStart,
+            imagesEnd: this.images,
+            wallMs,
+            params: record.params,
+            depth: record.depth,
+          },
+        });
+        await this.measure(t, index, net);
+        this.stageBoundary();
+      },
+    });
+    // The search disposed every other model; the final one is ours to free (in `run`).
+    this.track(result.trainer);
+  }
+
+  // --- steps -----------------------------------------------------------------------------------
+
+  private track(t: Trainer): Trainer {
+    if (this.trainers.has(t)) return t;
+    this.trainers.add(t);
+    const step = t.step.bind(t);
+    const dispose = t.dispose.bind(t);
+    t.step = async (batch: tf.Tensor4D): Promise<StepStats> => {
+      await this.beforeStep(t);
+      return step(batch);
+    };
+    t.dispose = () => {
+      if (!this.trainers.delete(t)) return;
+      dispose();
+    };
+    return t;
+  }
+
+  private async beforeStep(t: Trainer): Promise<void> {
+    await yieldToEventLoop();
+    for (;;) {
+      if (this.stopRequested) throw new StopSignal('stopped');
+      if (!this.paused) break;
+      if (this.stepsAllowed > 0) {
+        this.stepsAllowed--;
+        break;
+      }
+      this.flushStep();
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    if (this.shown?.trainer !== t || this.shown.genome !== t.genome) this.showModel(t);
+    if (this.liveDue) {
+      this.liveDue = false;
+      await this.sendGrid(t, 'live');
+    }
+  }
+
+  private afterStep(trainer: Trainer | null, p: LossPoint, images: number): void {
+    if (!Number.isFinite(p.dLoss) || !Number.isFinite(p.gLoss))
+      throw new Error(`training diverged at ${images} images (D loss ${p.dLoss}, G loss ${p.gLoss}): try a lower learning rate`);
+    this.images = images;
+    const w = this.window;
+    w.steps++;
+    w.d += p.dLoss;
+    w.g += p.gLoss;
+    if (p.penalty !== undefined) {
+      w.penalty += p.penalty;
+      w.penalties++;
+    }
+    this.last = { alpha: p.alpha, resolution: (trainer ?? this.shown?.trainer)?.resolution ?? this.last.resolution };
+    const now = this.options.now();
+    this.speed.push({ t: now, images });
+    while (this.speed.length > 2 && now - this.speed[0]!.t > 3000) this.speed.shift();
+    if (now - this.lastStepEvent >= this.options.stepEventMs) this.flushStep();
+    if (now - this.lastLiveGrid >= this.options.liveGridMs) {
+      this.lastLiveGrid = now;
+      this.liveDue = true;
+    }
+  }
+
+  private flushStep(): void {
+    const w = this.window;
+    if (w.steps === 0) return;
+    const first = this.speed[0];
+    const lastSpeed = this.speed[this.speed.length - 1];
+    const seconds = first && lastSpeed ? (lastSpeed.t - first.t) / 1000 : 0;
+    const ips = seconds > 0.2 ? (lastSpeed!.images - first!.images) / seconds : 0;
+    const event: Extract<RunEvent, { type: 'step' }> = {
+      type: 'step',
+      images: this.images,
+      stage: this.stage,
+      resolution: this.last.resolution,
+      dLoss: w.d / w.steps,
+      gLoss: w.g / w.steps,
+      alpha: this.last.alpha,
+      steps: w.steps,
+      imagesPerSecond: ips,
+    };
+    if (w.penalties > 0) event.penalty = w.penalty / w.penalties;
+    if (this.config.mode === 'dggan' && this.candidateId !== undefined) {
+      event.candidateId = this.candidateId;
+      event.progress = this.candidateImages > 0 ? Math.min(1, (this.images - this.candidateStart) / this.candidateImages) : 0;
+    }
+    this.window = { steps: 0, d: 0, g: 0, penalty: 0, penalties: 0 };
+    this.lastStepEvent = this.options.now();
+    this.emit(event);
+  }
+
+  /** Pause here if "step one stage" was asked for. */
+  private stageBoundary(): void {
+    if (!this.pauseAtStageEnd) return;
+    this.pauseAtStageEnd = false;
+    this.paused = true;
+    this.setStatus('paused');
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  // --- reports ---------------------------------------------------------------------------------
+
+  private setStatus(status: RunStatus, error?: string): void {
+    this.status = status;
+    this.emit(error === undefined ? { type: 'status', status, images: this.images } : { type: 'status', status, images: this.images, error });
+  }
+
+  private activity(text: string): void {
+    this.emit({ type: 'activity', text });
+  }
+
+  private started(trainer: Trainer, plannedStages: number | null, plannedImages: number, reals: GridImage): void {
+    const d = this.data!;
+    this.shown = { trainer, genome: trainer.genome };
+    this.last.resolution = trainer.resolution;
+    this.emit(
+      {
+        type: 'run-started',
+        config: this.config,
+        dataset: { name: d.name, count: d.count, size: d.size, channels: d.channels },
+        plannedStages,
+        plannedImages,
+        reals,
+        model: modelView(trainer, this.activeLabel),
+      },
+      [reals.pixels],
+    );
+    this.setStatus('running');
+  }
+
+  private showModel(t: Trainer): void {
+    this.shown = { trainer: t, genome: t.genome };
+    this.emit({ type: 'model', images: this.images, model: modelView(t, this.activeLabel) });
+  }
+
+  private trainerConfig(fadeImages: number): TrainerConfig {
+    const c = this.config;
+    return { ...DEFAULT_TRAINER, loss: c.loss, adam: { ...DEFAULT_TRAINER.adam, lr: c.lr }, fadeImages: Math.round(fadeImages), space: actionSpace(c) };
+  }
+
+  private realsGrid(data: ImageSet): GridImage {
+    const n = Math.min(GRID_SAMPLES, data.count);
+    const per = data.size * data.size * data.channels;
+    const values = new Float32Array(n * per);
+    for (let i = 0; i < values.length; i++) values[i] = data.pixels[i]! / 127.5 - 1;
+    return gridImage(values, n, data.size, data.channels, data.size);
+  }
+
+  private async sendGrid(t: Trainer, kind: 'live' | 'stage'): Promise<void> {
+    const images = tf.tidy(() => t.sample(this.fixedZ!));
+    const values = (await images.data()) as Float32Array;
+    const [n, size, , channels] = images.shape;
+    images.dispose();
+    const grid = gridImage(values, n, size, channels, this.config.resolution);
+    this.emit({ type: 'samples', kind, stage: this.stage, images: this.images, grid }, [grid.pixels]);
+  }
+
+  /** After a stage: a stage grid for the gallery, then SWD and KID at the data resolution. */
+  private async measure(t: Trainer, stage: number, knownNet?: FeatureNet): Promise<void> {
+    await this.sendGrid(t, 'stage');
+    this.lastLiveGrid = this.options.now();
+    const c = this.config;
+    this.activity(`measuring stage ${stage}: SWD and KID on ${c.evalSamples} images…`);
+    const net = knownNet ?? (await this.options.featureNet());
+    const m = await evaluate(t, this.data!, net, { metrics: ['swd', 'kid'], n: c.evalSamples, seed: c.seed + METRICS_SEED_OFFSET, resolution: c.resolution });
+    const report: MetricsReport = {
+      stage,
+      images: this.images,
+      modelResolution: t.resolution,
+      compareResolution: m.resolution,
+      n: m.n,
+      seconds: m.seconds,
+    };
+    if (m.swd) report.swd = { avg: m.swd.avg, levels: m.swd.levels.map((l) => ({ res: l.res, swd: l.swd })) };
+    if (m.kid) report.kid = { mean: m.kid.mean, std: m.kid.std, label: m.kid.label };
+    this.emit({ type: 'metrics', metrics: report });
+    this.activity('');
+  }
+
+  /** The search's score, as the CLI computes it: SWD from 16 px, KID below; at the data resolution. */
+  private searchScorer(data: ImageSet, net: FeatureNet): (t: Trainer) => Promise<Score> {
+    const c = this.config;
+    return async (t) => {
+      const useSwd = t.resolution >= SWD_MIN_RES;
+      const m = await evaluate(t, data, net, { metrics: [useSwd ? 'swd' : 'kid'], n: c.evalSamples, seed: c.seed + SEARCH_SEED_OFFSET, resolution: data.size });
+      return useSwd ? { value: m.swd!.avg, metric: 'swd' } : { value: m.kid!.mean, metric: 'kid' };
+    };
+  }
+}
