@@ -4,11 +4,11 @@ import type { LayerSpec, ModelView } from '../worker/protocol';
 import { formatCount, formatFlops, formatK } from './format';
 import { InfoText, PanelHeading } from './InfoToggle';
 
-const VIEW_W = 620;
-const COL_W = 230;
-const G_X = 10;
-const D_X = VIEW_W - 10 - COL_W;
-const TOP = 34;
+const VIEW_W = 520;
+const COL_W = 190;
+const G_X = 6;
+const D_X = VIEW_W - 6 - COL_W;
+const TOP = 30;
 const GAP = 5;
 
 const KIND_LABEL: Record<LayerSpec['kind'], string> = { dense: 'dense', conv: 'conv', toRGB: 'toRGB', fromRGB: 'fromRGB', score: 'score' };
@@ -23,8 +23,8 @@ function channelsOf(l: LayerSpec): number {
 
 /** Block height by resolution: convs at 32×32 are drawn taller than at 4×4. */
 function heightOf(l: LayerSpec): number {
-  if (l.kind === 'conv') return 12 + 1.1 * l.res;
-  return 14;
+  if (l.kind === 'conv') return 16 + 1.5 * l.res;
+  return 17;
 }
 
 export function describeLayer(l: LayerSpec): string {
@@ -75,7 +75,15 @@ function LayerBlock({ p, alpha, focused, onFocus }: { p: Placed; alpha: number; 
   const cls = ['layer', `layer-${l.kind}`, l.fade ? `layer-${l.fade}` : '', focused ? 'layer-focused' : ''].filter(Boolean).join(' ');
   const opacity = l.fade === 'new' ? 0.35 + 0.65 * alpha : l.fade === 'old' ? Math.max(0.15, 1 - alpha) : 1;
   const text =
-    l.kind === 'conv' ? `${l.kernel}×${l.kernel} · ${l.out}` : l.kind === 'dense' ? `dense · ${l.out}` : l.kind === 'score' ? 'score' : `${KIND_LABEL[l.kind]} · ${channelsOf(l)}`;
+    l.kind === 'conv'
+      ? `${l.kernel}×${l.kernel} · ${l.out}`
+      : l.kind === 'dense'
+        ? l.net === 'G'
+          ? `dense → 4×4×${l.out / 16}`
+          : `dense · ${l.out}`
+        : l.kind === 'score'
+          ? 'score'
+          : `${KIND_LABEL[l.kind]} · ${channelsOf(l)}`;
   return (
     <g
       className={cls}
@@ -117,7 +125,7 @@ function ArchitectureSvg({ model, alpha }: { model: ModelView; alpha: number }) 
     return placed
       .filter((p) => p.layer.kind === 'conv' && !seen.has(p.layer.res) && seen.add(p.layer.res))
       .map((p) => (
-        <text key={`${side}${p.layer.res}`} className="res-label" x={side === 'left' ? G_X + COL_W + 8 : D_X - 8} y={p.y + 11} textAnchor={side === 'left' ? 'start' : 'end'}>
+        <text key={`${side}${p.layer.res}`} className="res-label" x={side === 'left' ? G_X + COL_W + 6 : D_X - 6} y={p.y + 13} textAnchor={side === 'left' ? 'start' : 'end'}>
           {p.layer.res}×{p.layer.res}
         </text>
       ));
@@ -171,7 +179,10 @@ function Timeline() {
         {growths.map((g) => (
           <li key={`${g.stage}-${g.images}`}>
             <span className="tl-stage">stage {g.stage}</span> <span className="tl-images">at {formatK(g.images)} images</span>{' '}
-            <code className="tl-action">{g.action}</code> <span className="tl-res">→ {g.resolution}×{g.resolution}</span>{' '}
+            <code className="tl-action">{g.action}</code>{' '}
+            <span className="tl-res">
+              {g.action.startsWith('res') ? '→' : 'at'} {g.resolution}×{g.resolution}
+            </span>{' '}
             <span className="tl-why">{g.reason}</span>
           </li>
         ))}

@@ -11,6 +11,7 @@ const GROWTH_COLOR = '#8a8f99';
 
 const AXIS_TICK = { fontSize: 14, fill: '#16181d' };
 const imagesTick = (v: number) => formatK(v);
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
 
 function growthLines(growths: GrowthEntry[], yAxisId?: string) {
   return growths.map((g) => (
@@ -86,8 +87,8 @@ function MetricsChart() {
               label={{ value: 'images seen', position: 'insideBottom', offset: -14, fontSize: 14 }}
             />
             <YAxis yAxisId="swd" tick={AXIS_TICK} width={56} label={{ value: 'SWD ×10³', angle: -90, position: 'insideLeft', fontSize: 14 }} />
-            <YAxis yAxisId="kid" orientation="right" tick={AXIS_TICK} width={64} tickFormatter={(v: number) => v.toFixed(2)} label={{ value: 'KID', angle: 90, position: 'insideRight', fontSize: 14 }} />
-            <Tooltip formatter={(v, name) => (typeof v === 'number' ? (name === 'KID' ? v.toFixed(4) : v.toFixed(1)) : String(v))} labelFormatter={(v) => `${formatK(Number(v))} images`} />
+            <YAxis yAxisId="kid" orientation="right" tick={AXIS_TICK} width={64} tickFormatter={(v: number) => compact.format(v)} label={{ value: 'KID', angle: 90, position: 'insideRight', fontSize: 14 }} />
+            <Tooltip formatter={(v, name) => (typeof v === 'number' ? (name === 'KID' ? v.toPrecision(4) : v.toFixed(1)) : String(v))} labelFormatter={(v) => `${formatK(Number(v))} images`} />
             <Legend verticalAlign="top" height={26} />
             {growthLines(growths, 'swd')}
             <Line yAxisId="swd" type="linear" dataKey="swd" name="SWD ×10³" stroke={SWD_COLOR} strokeWidth={2} dot={{ r: 4 }} isAnimationActive={false} connectNulls />

@@ -258,7 +258,7 @@ export function Controls() {
         <fieldset disabled={active}>
           <legend>Model and data</legend>
           <SelectField label="Mode" value={config.mode} options={RUN_MODES} format={(m: RunMode) => MODE_LABELS[m]} onChange={(mode) => set({ mode })} />
-          <SelectField label="Data set" value={config.dataset} options={['shapes'] as const} format={() => 'Shapes (procedural)'} onChange={(dataset) => set({ dataset })} />
+          <SelectField label="Data set" value={config.dataset} options={['shapes'] as const} format={() => 'Shapes'} onChange={(dataset) => set({ dataset })} />
           <SelectField label="Resolution" value={config.resolution} options={LAB_RESOLUTIONS} format={(r: LabResolution) => `${r}×${r} px`} onChange={(resolution) => set({ resolution })} />
           <SelectField label="Width at 4×4" value={config.width} options={WIDTHS} format={(w) => `${w} channels`} onChange={(width) => set({ width })} />
           <SelectField label="Latent size" value={config.latent} options={LATENTS} onChange={(latent) => set({ latent })} />

@@ -17,7 +17,10 @@ export function PanelHeading({ id, view, title, children }: { id: string; view: 
         onClick={() => toggle(view)}
         title={open ? 'Hide the explanation' : 'What am I seeing?'}
       >
-        <span aria-hidden="true">ⓘ</span> <span className="info-button-text">{open ? 'Hide info' : 'Info'}</span>
+        <span className="info-icon" aria-hidden="true">
+          i
+        </span>{' '}
+        <span className="info-button-text">{open ? 'Hide info' : 'Info'}</span>
         <span className="visually-hidden"> about {title}</span>
       </button>
     </div>

@@ -48,7 +48,7 @@ function Gallery() {
               disabled={gallery.length < 2}
             />
             <output htmlFor={id}>
-              {grid.stage} · {grid.resolution}×{grid.resolution} · {formatK(grid.images)} img
+              stage {grid.stage} · {grid.resolution}×{grid.resolution} · {formatK(grid.images)} img
             </output>
           </div>
         </>
@@ -67,7 +67,7 @@ export function Samples() {
       <PanelHeading id="samples-heading" view="samples" title="Samples" />
       <InfoText view="samples">
         <p>
-          The generator draws the same 64 noise vectors every time, so you can watch the <em>same</em> samples change. Before a model
+          The generator draws from the same 36 noise vectors every time, so you can watch the <em>same</em> samples change. Before a model
           reaches the data resolution its images are enlarged with square pixels: blocky at 4×4, sharper with every growth. Scrub the
           stage slider to compare the end of every stage.
         </p>

@@ -28,5 +28,5 @@ export function formatFlops(n: number): string {
 }
 
 export function formatScore(metric: string, value: number): string {
-  return metric === 'swd' ? `SWD ${value.toFixed(1)}` : `${metric.toUpperCase()} ${value.toFixed(4)}`;
+  return metric === 'swd' ? `SWD ${value.toFixed(1)}` : `${metric.toUpperCase()} ${value.toPrecision(4)}`;
 }

@@ -17,9 +17,9 @@ export const WIDTHS = [8, 16, 32, 64, 128] as const;
 export const LATENTS = [8, 16, 32, 64, 128] as const;
 
 export const MODE_LABELS: Record<RunMode, string> = {
-  progan: 'ProGAN (G and D grow together)',
-  manual: 'Manual (your growth actions)',
-  dggan: 'Dynamic (the search picks each growth)',
+  progan: 'ProGAN',
+  manual: 'Manual',
+  dggan: 'Dynamic (search)',
 };
 
 /** The channels the lab's data sets have. */

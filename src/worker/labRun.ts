@@ -42,8 +42,9 @@ class StopSignal extends Error {
   override name = 'StopSignal';
 }
 
-const GRID_SAMPLES = 64;
-const GRID_COLUMNS = 8;
+/** 6×6 samples: few enough to read each one on a projector. */
+const GRID_SAMPLES = 36;
+const GRID_COLUMNS = 6;
 /** Where the fixed latents of the sample grids come from (the CLI uses the same offset). */
 const GRID_SEED_OFFSET = 1_000_003;
 const METRICS_SEED_OFFSET = 7;
@@ -211,7 +212,7 @@ export class LabRun {
         trainer.grow(plan.action);
         const reason =
           c.mode === 'progan'
-            ? `ProGAN schedule: both networks double to ${resolutionOf(trainer.genome)}×${resolutionOf(trainer.genome)}`
+            ? 'ProGAN schedule: G and D grow together'
             : `your plan, action ${plan.index} of ${actions.length}`;
         this.emit({ type: 'growth', stage: plan.index, images: this.images, action: formatAction(plan.action), resolution: resolutionOf(trainer.genome), reason });
         this.showModel(trainer);
@@ -302,7 +303,7 @@ export class LabRun {
             this.shown = null; // the chosen model is shown (with its new label) at its next step
             if (e.stage > 0 && chosen?.action) {
               const s = scores.get(e.id);
-              const what = s ? `${s.metric.toUpperCase()} ${s.metric === 'swd' ? s.score.toFixed(1) : s.score.toFixed(4)}` : `score ${e.score}`;
+              const what = s ? `${s.metric.toUpperCase()} ${s.metric === 'swd' ? s.score.toFixed(1) : s.score.toPrecision(4)}` : `score ${e.score.toPrecision(4)}`;
               const n = perStage.get(e.stage) ?? 0;
               this.emit({
                 type: 'growth',
@@ -310,7 +311,7 @@ export class LabRun {
                 images: e.imagesUsed,
                 action: chosen.action,
                 resolution: chosen.resolution,
-                reason: `search: best of ${n} candidate${n === 1 ? '' : 's'} (${what})`,
+                reason: `search: best of ${n} candidate${n === 1 ? '' : 's'}, ${what}`,
               });
             }
             return;
