@@ -27,7 +27,7 @@ function Gallery() {
   const grid = gallery[index];
   return (
     <figure className="sample-figure gallery" data-testid="gallery" data-count={gallery.length}>
-      <figcaption>One grid per stage</figcaption>
+      <figcaption>Each stage</figcaption>
       {grid ? (
         <>
           <GridCanvas grid={grid} label={gridLabel(grid, `End of stage ${grid.stage}`)} testId="gallery-grid" />
@@ -73,14 +73,14 @@ export function Samples() {
         </p>
       </InfoText>
       <div className="sample-row">
-        <figure className="sample-figure" data-testid="live">
+        <figure className="sample-figure sample-live" data-testid="live">
           <figcaption>
             Live {live ? <span className="muted">· {live.resolution}×{live.resolution}</span> : null}
           </figcaption>
           {live ? <GridCanvas grid={live} label={gridLabel(live, 'Live samples')} testId="live-grid" /> : <p className="muted placeholder">Samples appear once training runs.</p>}
         </figure>
         <Gallery />
-        <figure className="sample-figure">
+        <figure className="sample-figure sample-reals">
           <figcaption>Training data</figcaption>
           {reals ? <GridCanvas grid={reals} label={`${reals.count} training images at ${reals.resolution}×${reals.resolution}`} /> : <p className="muted placeholder">—</p>}
         </figure>

@@ -127,3 +127,26 @@ test('a tiny dynamic run shows the search tree with scored candidates and the ch
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   expect(errors).toEqual([]);
 });
+
+/**
+ * The README's screenshot: the "2-minute demo" preset mid-run at 16×16. Slow (a minute or two), so
+ * it runs only when asked: LAB_README_SHOT=1 npx playwright test lab -g README.
+ */
+test('README screenshot: the 2-minute demo mid-run', async ({ page }) => {
+  test.skip(!process.env.LAB_README_SHOT, 'set LAB_README_SHOT=1 to take the README screenshot');
+  test.setTimeout(300_000);
+  await page.setViewportSize({ width: 1600, height: 1200 });
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-status', 'ready', { timeout: 90_000 });
+  await page.getByRole('button', { name: '2-minute demo' }).click();
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('architecture')).toHaveAttribute('data-resolution', '16', { timeout: 240_000 });
+  console.log(`16×16 after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  // Halfway into the fade of the last growth: new layers still orange, samples sharpening.
+  await expect.poll(async () => Number(await page.getByTestId('images').getAttribute('data-images')), { timeout: 120_000 }).toBeGreaterThanOrEqual(9000);
+  await page.screenshot({ path: `${SHOTS}/lab-demo.png` });
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
+  console.log(`done after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  await page.screenshot({ path: `${SHOTS}/lab-demo-done.png`, fullPage: true });
+});
