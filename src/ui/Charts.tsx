@@ -26,11 +26,17 @@ function growthLines(growths: GrowthEntry[], yAxisId?: string) {
   ));
 }
 
+/** Both charts span the whole run (its planned images), so they fill up like the progress bar. */
+function useXMax(): number {
+  const planned = useAppStore((s) => s.run.plannedImages);
+  const images = useAppStore((s) => s.run.images);
+  return Math.max(planned, images, 1000);
+}
+
 function LossChart() {
   const losses = useAppStore((s) => s.run.losses);
   const growths = useAppStore((s) => s.run.growths);
-  const images = useAppStore((s) => s.run.images);
-  const xMax = Math.max(images, losses.at(-1)?.images ?? 0, 1);
+  const xMax = useXMax();
   return (
     <figure className="chart" data-testid="loss-chart" data-points={losses.length}>
       <figcaption>Losses of D and G against images seen</figcaption>
@@ -63,10 +69,9 @@ function LossChart() {
 function MetricsChart() {
   const reports = useAppStore((s) => s.metrics.reports);
   const growths = useAppStore((s) => s.run.growths);
-  const images = useAppStore((s) => s.run.images);
   const data = reports.map((r) => ({ images: r.images, swd: r.swd?.avg, kid: r.kid?.mean }));
   const last = reports.at(-1);
-  const xMax = Math.max(images, last?.images ?? 0, 1);
+  const xMax = useXMax();
   const where = last ? `N = ${last.n}, ${last.compareResolution}×${last.compareResolution}` : '';
   return (
     <figure className="chart" data-testid="metrics-chart" data-points={reports.length}>

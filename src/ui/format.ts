@@ -27,6 +27,4 @@ export function formatFlops(n: number): string {
   return `${(n / 1e6).toFixed(n >= 1e7 ? 0 : 2)} MFLOPs`;
 }
 
-export function formatScore(metric: string, value: number): string {
-  return metric === 'swd' ? `SWD ${value.toFixed(1)}` : `${metric.toUpperCase()} ${value.toPrecision(4)}`;
-}
+export { formatScore } from '../worker/labConfig';

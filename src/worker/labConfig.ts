@@ -63,7 +63,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'search',
     label: 'Search demo',
     description: 'The dynamic search on shapes at 16 px: a few candidates per growth stage, a 10 k image budget.',
-    config: { dataset: 'shapes', mode: 'dggan', resolution: 16, kimgPerStage: 1.5, batch: 16, width: 16, latent: 32, lr: 0.002, budgetKimg: 10, candidateKimg: 0.5, topK: 2, keepP: 0.15 },
+    config: { dataset: 'shapes', mode: 'dggan', resolution: 16, kimgPerStage: 1.5, batch: 16, width: 16, latent: 32, lr: 0.002, loss: 'logistic', budgetKimg: 10, candidateKimg: 0.5, topK: 2, keepP: 0.15 },
   },
   {
     id: 'quality',
@@ -79,6 +79,14 @@ export function actionSpace(config: Pick<RunConfig, 'resolution'>): ActionSpace 
 
 export function baseGenome(config: Pick<RunConfig, 'dataset' | 'latent' | 'width'>): Genome {
   return createBaseGenome({ channels: CHANNELS[config.dataset], latent: config.latent, width: config.width });
+}
+
+/** A search score for people: SWD×1e3 to one decimal, KID to 4 significant digits ("30.24 k" when large). */
+export function formatScore(metric: string, value: number): string {
+  const name = metric.toUpperCase();
+  if (metric === 'swd') return `${name} ${value.toFixed(1)}`;
+  if (Math.abs(value) >= 1e4) return `${name} ${(value / 1000).toPrecision(4)} k`;
+  return `${name} ${value.toPrecision(4)}`;
 }
 
 export class ConfigError extends Error {

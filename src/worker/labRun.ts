@@ -13,7 +13,7 @@ import { describeLayers, summarize } from '../core/architecture';
 import type { ImageSet } from '../core/data/imageSet';
 import { makeShapes } from '../core/data/shapes';
 import { evaluate } from '../core/evaluate';
-import { resolutionOf } from '../core/genome';
+import { resolutionOf, type Genome } from '../core/genome';
 import { imagesToGrid, upscaleNearest } from '../core/grid';
 import type { FeatureNet } from '../core/metrics/featureNet';
 import { SWD_MIN_RES } from '../core/metrics/swd';
@@ -21,7 +21,7 @@ import { Rng } from '../core/rng';
 import { DEFAULT_SEARCH, runSearch, type Score, type SearchEvent } from '../core/search/search';
 import { runStage, type LossPoint } from '../core/stage';
 import { DEFAULT_TRAINER, Trainer, type StepStats, type TrainerConfig } from '../core/trainer';
-import { actionSpace, baseGenome, configProblem, planActions } from './labConfig';
+import { actionSpace, baseGenome, configProblem, formatScore, planActions } from './labConfig';
 import type { GridImage, MetricsReport, ModelView, RunConfig, RunEvent, RunStatus, StepKind } from './protocol';
 
 /** Emits an event; `transfer` lists buffers to move rather than copy. */
@@ -94,7 +94,7 @@ export class LabRun {
   private data: ImageSet | null = null;
   private fixedZ: tf.Tensor2D | null = null;
   private readonly trainers = new Set<Trainer>();
-  private shown: { trainer: Trainer; genome: unknown } | null = null;
+  private shown: { trainer: Trainer; genome: Genome } | null = null;
   private activeLabel = 'main model';
   private candidateId: number | undefined;
   private candidateStart = 0;
@@ -303,7 +303,7 @@ export class LabRun {
             this.shown = null; // the chosen model is shown (with its new label) at its next step
             if (e.stage > 0 && chosen?.action) {
               const s = scores.get(e.id);
-              const what = s ? `${s.metric.toUpperCase()} ${s.metric === 'swd' ? s.score.toFixed(1) : s.score.toPrecision(4)}` : `score ${e.score.toPrecision(4)}`;
+              const what = s ? formatScore(s.metric, s.score) : `score ${e.score.toPrecision(4)}`;
               const n = perStage.get(e.stage) ?? 0;
               this.emit({
                 type: 'growth',
@@ -483,6 +483,9 @@ export class LabRun {
   }
 
   private showModel(t: Trainer): void {
+    // Fresh live samples for a new or grown model before its next step (not when a fade merely ends).
+    const prev = this.shown;
+    if (prev && (prev.trainer !== t || t.genome.fade !== null)) this.liveDue = true;
     this.shown = { trainer: t, genome: t.genome };
     this.emit({ type: 'model', images: this.images, model: modelView(t, this.activeLabel) });
   }

@@ -33,7 +33,7 @@ test('a tiny run trains in the worker and the page shows it grow', async ({ page
   await expect(backend).toHaveAttribute('data-status', 'ready', { timeout: 90_000 });
   await expect(backend.locator('.backend-name')).toHaveText('wasm');
 
-  // A tiny config: 16 px, ProGAN (4 → 8 → 16), 0.3 kimg per stage, batch 8, width 8.
+  // A tiny config: 16 px, ProGAN (4 → 8 → 16), 0.3 kimg per stage, batch 8, width 8, WGAN-GP.
   const settings = page.getByRole('form', { name: 'Run settings' });
   await settings.getByLabel('Mode').selectOption('progan');
   await settings.getByLabel('Resolution').selectOption('16');
@@ -41,6 +41,7 @@ test('a tiny run trains in the worker and the page shows it grow', async ({ page
   await settings.getByLabel('Latent size').selectOption('16');
   await settings.getByLabel('kimg per stage').fill('0.3');
   await settings.getByLabel('Batch').selectOption('8');
+  await settings.getByLabel('Loss').selectOption('wgan-gp');
 
   await page.getByRole('button', { name: 'Start' }).click();
   const status = page.getByTestId('run-status');
@@ -149,4 +150,22 @@ test('README screenshot: the 2-minute demo mid-run', async ({ page }) => {
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
   console.log(`done after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   await page.screenshot({ path: `${SHOTS}/lab-demo-done.png`, fullPage: true });
+});
+
+test('README screenshot: the search demo mid-run', async ({ page }) => {
+  test.skip(!process.env.LAB_README_SHOT, 'set LAB_README_SHOT=1 to take the README screenshot');
+  test.setTimeout(400_000);
+  await page.setViewportSize({ width: 1600, height: 1200 });
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-status', 'ready', { timeout: 90_000 });
+  await page.getByRole('button', { name: 'Search demo' }).click();
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('timeline')).toHaveAttribute('data-count', '2', { timeout: 300_000 });
+  console.log(`second growth after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  await page.getByTestId('search-tree').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/lab-search-demo.png`, fullPage: true });
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
+  console.log(`done after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  await page.screenshot({ path: `${SHOTS}/lab-search-demo-done.png`, fullPage: true });
 });
