@@ -17,7 +17,7 @@ import { DEFAULT_SEARCH, runSearch, type Score, type SearchCheckpoint } from '..
 import { readCheckpoint, writeCheckpoint, type RunMarks } from './checkpointFile';
 import { Trainer } from '../core/trainer';
 import { useNodeBackend } from './nodeBackend';
-import { describeMetrics, loadDataset, trainerConfig, UsageError, writeGrid, writeJson, type RunFile, type TrainOptions } from './train';
+import { describeMetrics, loadDataset, newRunFile, trainerConfig, UsageError, writeGrid, writeJson, type RunFile, type TrainOptions } from './train';
 
 /** Samples per search score: small, the score only has to rank candidates of one stage. */
 export const SEARCH_EVAL_SAMPLES = 256;
@@ -70,17 +70,7 @@ export async function trainSearch(
   // a new layer is judged with its full effect rather than half blended in.
   const config = { ...trainerConfig(o), fadeImages: Math.round((o.fadeKimg ?? cfg.candidateImages / 2000) * 1000) };
   const initial = resume ? null : new Trainer(createBaseGenome({ channels: data.channels, latent: o.latent, width: o.width }), config, rng.fork());
-  const run: RunFile = resume ? resumedRun(resume.run, resume.checkpoint.marks, command) : {
-    version: 1,
-    status: 'running',
-    command,
-    startedAt: new Date().toISOString(),
-    config: o,
-    backend,
-    dataset: { name: data.name, count: data.count, size: data.size, channels: data.channels, seed: o.seed },
-    stages: [],
-    losses: [],
-  };
+  const run: RunFile = resume ? resumedRun(resume.run, resume.checkpoint.marks, command) : newRunFile(o, command, backend, data);
   const runPath = join(o.out, 'run.json');
   log(`GrowLab: dggan search on ${data.name} ${data.size}×${data.size}, budget ${o.budgetKimg} kimg (stages ${o.kimgPerStage}, candidates ${cfg.candidateImages / 1000} kimg, top-${cfg.topK}, p = ${cfg.keepProbability}), backend ${backend.backend}, seed ${o.seed}`);
   let trainer: Trainer | null = null;

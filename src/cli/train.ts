@@ -150,6 +150,21 @@ export async function writeGrid(path: string, images: tf.Tensor4D, upscaleTo: nu
   await writePng(path, imagesToGrid(values, n, size, channels, undefined, Math.max(1, Math.round(upscaleTo / size))));
 }
 
+/** A run that has just started: what it trains on, with what, and (so far) no stages. */
+export function newRunFile(o: TrainOptions, command: string, backend: BackendInfo, data: ImageSet): RunFile {
+  return {
+    version: 1,
+    status: 'running',
+    command,
+    startedAt: new Date().toISOString(),
+    config: o,
+    backend,
+    dataset: { name: data.name, count: data.count, size: data.size, channels: data.channels, seed: o.seed },
+    stages: [],
+    losses: [],
+  };
+}
+
 export function trainerConfig(o: TrainOptions): TrainerConfig {
   return {
     ...DEFAULT_TRAINER,
@@ -173,17 +188,7 @@ export async function train(o: TrainOptions, command: string, log: (line: string
   const wantsFeatures = o.metrics.includes('fid') || o.metrics.includes('kid');
   const net = wantsFeatures ? await loadFeatureNet(data.name) : null;
   const fixedZ = trainer.latents(o.samples, new Rng(o.seed + 1_000_003));
-  const run: RunFile = {
-    version: 1,
-    status: 'running',
-    command,
-    startedAt: new Date().toISOString(),
-    config: o,
-    backend,
-    dataset: { name: data.name, count: data.count, size: data.size, channels: data.channels, seed: o.seed },
-    stages: [],
-    losses: [],
-  };
+  const run = newRunFile(o, command, backend, data);
   const runPath = join(o.out, 'run.json');
   const STRIP = Math.min(8, o.samples);
   const strip: Float32Array[] = [];
