@@ -74,7 +74,7 @@ program
   .option('--lr <rate>', 'Adam learning rate (β = 0, 0.99 as in ProGAN)', positiveNumber('--lr'), 1e-3)
   .addOption(new Option('--loss <name>', 'GAN loss').choices(LOSS_NAMES).default('wgan-gp'))
   .option('--latent <n>', 'latent dimension', positiveInt('--latent', 1024), 64)
-  .option('--width <n>', 'channels of the 4×4 blocks of G and D', positiveInt('--width', 512), 64)
+  .option('--width <n>', 'channels of the 4×4 blocks of G and D', positiveInt('--width', 256), 64)
   .option('--samples <n>', 'images in each sample grid', positiveInt('--samples', 256), 64)
   .option('--mirror', 'augment the real images with random horizontal flips', false)
   .option('--budget-kimg <k>', 'dggan: thousands of images for the whole run, candidates included', positiveNumber('--budget-kimg'))
