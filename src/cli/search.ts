@@ -17,7 +17,7 @@ import { DEFAULT_SEARCH, runSearch, type Score, type SearchCheckpoint } from '..
 import { readCheckpoint, writeCheckpoint, type RunMarks } from './checkpointFile';
 import { Trainer } from '../core/trainer';
 import { useNodeBackend } from './nodeBackend';
-import { describeMetrics, loadDataset, newRunFile, trainerConfig, UsageError, writeGrid, writeJson, type RunFile, type TrainOptions } from './train';
+import { closeRun, describeMetrics, failRun, loadDataset, newRunFile, trainerConfig, UsageError, writeGrid, writeJson, type RunFile, type TrainOptions } from './train';
 
 /** Samples per search score: small, the score only has to rank candidates of one stage. */
 export const SEARCH_EVAL_SAMPLES = 256;
@@ -137,13 +137,9 @@ export async function trainSearch(
     if (metrics) log(`final, at ${data.size}×${data.size}: ${describeMetrics(metrics)}`);
     run.status = 'done';
   } catch (e) {
-    run.status = 'failed';
-    run.error = (e as Error).message;
-    throw e;
+    failRun(run, e);
   } finally {
-    run.finishedAt = new Date().toISOString();
-    run.wallSeconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
-    await writeJson(runPath, run);
+    await closeRun(run, runPath);
     trainer?.dispose();
     net.dispose();
   }

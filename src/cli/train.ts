@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DEFAULT_SPACE, parseActions, whyIllegal, applyAction, completeFade, type GrowthAction } from '../core/actions';
 import type { ImageSet } from '../core/data/imageSet';
 import { createBaseGenome, resolutionOf } from '../core/genome';
-import { imagesToGrid, upscaleNearest } from '../core/grid';
+import { concatArrays, imagesToGrid, upscaleNearest } from '../core/grid';
 import type { LossName } from '../core/loss';
 import { proganActions } from '../core/progan';
 import { evaluate, type MetricName, type StageMetrics } from '../core/evaluate';
@@ -117,16 +117,6 @@ export function planActions(o: TrainOptions): GrowthAction[] {
   return actions;
 }
 
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** One line: SWD avg, FID, KID and class coverage, each with what it was computed on. */
 export function describeMetrics(m: StageMetrics): string {
   const parts: string[] = [];
@@ -163,6 +153,20 @@ export function newRunFile(o: TrainOptions, command: string, backend: BackendInf
     stages: [],
     losses: [],
   };
+}
+
+/** Marks the run failed with the error's message, and rethrows it. */
+export function failRun(run: RunFile, e: unknown): never {
+  run.status = 'failed';
+  run.error = (e as Error).message;
+  throw e;
+}
+
+/** Stamps the end time and wall time, and writes run.json (whether the run finished or failed). */
+export async function closeRun(run: RunFile, path: string): Promise<void> {
+  run.finishedAt = new Date().toISOString();
+  run.wallSeconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
+  await writeJson(path, run);
 }
 
 export function trainerConfig(o: TrainOptions): TrainerConfig {
@@ -223,7 +227,7 @@ export async function train(o: TrainOptions, command: string, log: (line: string
       const row = (await samples.data()).slice(0, STRIP * res * res * data.channels) as Float32Array;
       strip.push(upscaleNearest(row, STRIP, res, data.channels, data.size / res));
       samples.dispose();
-      await writePng(join(o.out, 'stages.png'), imagesToGrid(concat(strip), strip.length * STRIP, data.size, data.channels, STRIP, 2));
+      await writePng(join(o.out, 'stages.png'), imagesToGrid(concatArrays(strip, (n) => new Float32Array(n)), strip.length * STRIP, data.size, data.channels, STRIP, 2));
       await writeJson(runPath, run);
       const last = run.losses[run.losses.length - 1]!;
       log(`stage ${plan.index} ${record.action ?? 'base'} → ${record.resolution}px, G ${record.depth.G} convs/${record.params.G} params, D ${record.depth.D} convs/${record.params.D} params, D loss ${last.dLoss.toFixed(3)}, ${(record.wallMs / 1000).toFixed(1)} s`);
@@ -234,13 +238,9 @@ export async function train(o: TrainOptions, command: string, log: (line: string
     if (final) run.final = final;
     run.status = 'done';
   } catch (e) {
-    run.status = 'failed';
-    run.error = (e as Error).message;
-    throw e;
+    failRun(run, e);
   } finally {
-    run.finishedAt = new Date().toISOString();
-    run.wallSeconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
-    await writeJson(runPath, run);
+    await closeRun(run, runPath);
     fixedZ.dispose();
     trainer.dispose();
     net?.dispose();

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { sampleBatch, type ImageSet } from './data/imageSet';
+import { concatArrays } from './grid';
 import { classCoverage, type ClassCoverage, type FeatureNet } from './metrics/featureNet';
 import { fid } from './metrics/fid';
 import { kid } from './metrics/kid';
@@ -61,13 +62,7 @@ async function generateUint8(trainer: Trainer, n: number, seed: number, res: num
     parts.push(await toUint8(x));
     tf.dispose([z, x]);
   }
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatArrays(parts, (n) => new Uint8Array(n));
 }
 
 export async function evaluate(trainer: Trainer, data: ImageSet, net: FeatureNet | null, o: EvalOptions): Promise<StageMetrics> {

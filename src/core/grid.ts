@@ -49,3 +49,14 @@ export function upscaleNearest(values: Float32Array, count: number, size: number
       }
   return out;
 }
+
+/** The parts one after another in a new array of the same kind. */
+export function concatArrays<T extends Float32Array | Uint8Array>(parts: T[], make: (n: number) => T): T {
+  const out = make(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

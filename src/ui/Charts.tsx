@@ -13,6 +13,21 @@ const AXIS_TICK = { fontSize: 14, fill: '#16181d' };
 const imagesTick = (v: number) => formatK(v);
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
 
+/** The shared x axis of both charts: images seen, up to the planned run's length. */
+function imagesAxis(xMax: number) {
+  return (
+    <XAxis
+      dataKey="images"
+      type="number"
+      domain={[0, xMax]}
+      allowDataOverflow
+      tickFormatter={imagesTick}
+      tick={AXIS_TICK}
+      label={{ value: 'images seen', position: 'insideBottom', offset: -14, fontSize: 14 }}
+    />
+  );
+}
+
 function growthLines(growths: GrowthEntry[], yAxisId?: string) {
   return growths.map((g) => (
     <ReferenceLine
@@ -44,15 +59,7 @@ function LossChart() {
         <ResponsiveContainer width="100%" height={250}>
           <LineChart data={losses} margin={{ top: 18, right: 16, bottom: 26, left: 8 }}>
             <CartesianGrid stroke="#e3e5e9" />
-            <XAxis
-              dataKey="images"
-              type="number"
-              domain={[0, xMax]}
-              allowDataOverflow
-              tickFormatter={imagesTick}
-              tick={AXIS_TICK}
-              label={{ value: 'images seen', position: 'insideBottom', offset: -14, fontSize: 14 }}
-            />
+            {imagesAxis(xMax)}
             <YAxis tick={AXIS_TICK} width={56} label={{ value: 'loss', angle: -90, position: 'insideLeft', fontSize: 14 }} />
             <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} labelFormatter={(v) => `${formatK(Number(v))} images`} />
             <Legend verticalAlign="top" height={26} />
@@ -82,15 +89,7 @@ function MetricsChart() {
         <ResponsiveContainer width="100%" height={250}>
           <LineChart data={data} margin={{ top: 18, right: 8, bottom: 26, left: 8 }}>
             <CartesianGrid stroke="#e3e5e9" />
-            <XAxis
-              dataKey="images"
-              type="number"
-              domain={[0, xMax]}
-              allowDataOverflow
-              tickFormatter={imagesTick}
-              tick={AXIS_TICK}
-              label={{ value: 'images seen', position: 'insideBottom', offset: -14, fontSize: 14 }}
-            />
+            {imagesAxis(xMax)}
             <YAxis yAxisId="swd" tick={AXIS_TICK} width={56} label={{ value: 'SWD ×10³', angle: -90, position: 'insideLeft', fontSize: 14 }} />
             <YAxis yAxisId="kid" orientation="right" tick={AXIS_TICK} width={64} tickFormatter={(v: number) => compact.format(v)} label={{ value: 'KID', angle: 90, position: 'insideRight', fontSize: 14 }} />
             <Tooltip formatter={(v, name) => (typeof v === 'number' ? (name === 'KID' ? v.toPrecision(4) : v.toFixed(1)) : String(v))} labelFormatter={(v) => `${formatK(Number(v))} images`} />

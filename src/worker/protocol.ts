@@ -7,6 +7,8 @@
  */
 
 import type { BackendName } from '../core/backend/initBackend';
+import type { CandidateRecord } from '../core/search/search';
+import type { StageRecord } from '../core/stage';
 
 import type { BenchRow } from '../core/bench/cases';
 import type { GrowthCheck } from '../core/bench/growthCheck';
@@ -152,16 +154,8 @@ export interface ModelView {
   label: string;
 }
 
-export interface StageSummary {
-  index: number;
-  action: string | null;
-  resolution: number;
-  imagesStart: number;
-  imagesEnd: number;
-  wallMs: number;
-  params: { G: number; D: number };
-  depth: { G: number; D: number };
-}
+/** A finished stage as the engine records it, without the genome. */
+export type StageSummary = Omit<StageRecord, 'genome'>;
 
 export interface MetricsReport {
   stage: number;
@@ -177,15 +171,8 @@ export interface MetricsReport {
   seconds: number;
 }
 
-export interface CandidateInfo {
-  id: number;
-  parentId: number | null;
-  stage: number;
-  action: string | null;
-  resolution: number;
-  params: { G: number; D: number };
-  depth: { G: number; D: number };
-}
+/** A search candidate as the engine describes it when it is created, without the genome. */
+export type CandidateInfo = Omit<CandidateRecord, 'genome' | 'score' | 'metric' | 'imagesUsed'>;
 
 export type SearchUpdate =
   | { kind: 'stage-started'; stage: number; phase: 'train' | 'grow'; images: number }

@@ -1,4 +1,5 @@
-import { expect, test, type ConsoleMessage, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
+import { watchConsole } from './console';
 
 /**
  * The lab's vertical slice on a tiny ProGAN run (wasm): training runs in the worker and the page
@@ -8,16 +9,6 @@ import { expect, test, type ConsoleMessage, type Locator, type Page } from '@pla
 
 const SHOTS = process.env.LAB_SCREENSHOTS ?? '/tmp';
 
-function watchConsole(page: Page): { errors: string[] } {
-  const errors: string[] = [];
-  const onMessage = (where: string) => (msg: ConsoleMessage) => {
-    if (msg.type() === 'error') errors.push(`${where}: ${msg.text()}`);
-  };
-  page.on('console', onMessage('page'));
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  page.on('worker', (worker) => worker.on('console', onMessage(`worker ${worker.url()}`)));
-  return { errors };
-}
 
 async function imagesOf(counter: Locator): Promise<number> {
   return Number(await counter.getAttribute('data-images'));

@@ -1,4 +1,5 @@
-import { expect, test, type ConsoleMessage, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { watchConsole } from './console';
 
 const BACKEND_RE = /^(webgpu|webgl|wasm|cpu)$/;
 /** Backends start slowly on 2-core machines without a GPU (software WebGPU especially). */
@@ -8,16 +9,6 @@ const START_TIMEOUT = 90_000;
  * Console messages (page and workers) that are errors, minus known-benign noise.
  * Warnings are collected too but only errors fail a test.
  */
-function watchConsole(page: Page): { errors: string[] } {
-  const errors: string[] = [];
-  const onMessage = (where: string) => (msg: ConsoleMessage) => {
-    if (msg.type() === 'error') errors.push(`${where}: ${msg.text()}`);
-  };
-  page.on('console', onMessage('page'));
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  page.on('worker', (worker) => worker.on('console', onMessage(`worker ${worker.url()}`)));
-  return { errors };
-}
 
 async function waitForBackend(page: Page) {
   const el = page.getByTestId('backend');
