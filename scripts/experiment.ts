@@ -20,7 +20,7 @@ const COMMON = ['--resolution', '32', '--batch', '16', '--eval-samples', '512'];
 const MODES: Record<string, string[]> = {
   // ProGAN: 4 stages of 4 kimg (4×4 → 32×32), its fixed schedule.
   progan: ['--mode', 'progan', '--kimg-per-stage', String(BUDGET_KIMG / 4)],
-  dggan: ['--mode', 'dggan', '--budget-kimg', String(BUDGET_KIMG), '--kimg-per-stage', '3', '--candidate-kimg', '1', '--top-k', '2', '--keep-p', '0.12'],
+  dggan: ['--mode', 'dggan', '--budget-kimg', String(BUDGET_KIMG), '--kimg-per-stage', '2', '--candidate-kimg', '0.5', '--top-k', '2', '--keep-p', '0.12'],
 };
 const OUT = 'runs/experiment';
 

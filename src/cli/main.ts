@@ -81,6 +81,8 @@ program
   .option('--candidate-kimg <k>', 'dggan: thousands of images each candidate trains before scoring (default: half a stage)', positiveNumber('--candidate-kimg'))
   .option('--top-k <k>', 'dggan: parents per growth stage (the best K models so far)', positiveInt('--top-k', 100), 3)
   .option('--keep-p <p>', 'dggan: probability that a legal action becomes a candidate', probability, 0.5)
+  .option('--min-candidates <n>', 'dggan: candidates per growth stage at least (each kind of action is always tried)', positiveInt('--min-candidates', 100), 3)
+  .option('--no-reach-resolution', 'dggan: do not reserve budget to end at the data resolution (the search may stop below it)')
   .option('--metrics <list>', 'metrics after every stage: any of swd,fid,kid, or none (SWD needs ≥ 16 px)', metricList, [...METRIC_NAMES])
   .option('--eval-samples <n>', 'real and generated images per metric evaluation', positiveInt('--eval-samples', 10_000), 512)
   .option('--seed <n>', 'random seed: the same seed on the same backend repeats a run', seed, 1)

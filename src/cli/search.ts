@@ -60,6 +60,8 @@ export async function trainSearch(
     ...DEFAULT_SEARCH,
     topK: o.topK,
     keepProbability: o.keepP,
+    minCandidates: o.minCandidates ?? DEFAULT_SEARCH.minCandidates,
+    reachResolution: o.reachResolution ?? true,
     stageImages: Math.round(o.kimgPerStage * 1000),
     candidateImages: Math.round((o.candidateKimg ?? o.kimgPerStage / 2) * 1000),
     budgetImages: Math.round(o.budgetKimg * 1000),
@@ -72,7 +74,7 @@ export async function trainSearch(
   const initial = resume ? null : new Trainer(createBaseGenome({ channels: data.channels, latent: o.latent, width: o.width }), config, rng.fork());
   const run: RunFile = resume ? resumedRun(resume.run, resume.checkpoint.marks, command) : newRunFile(o, command, backend, data);
   const runPath = join(o.out, 'run.json');
-  log(`GrowLab: dggan search on ${data.name} ${data.size}×${data.size}, budget ${o.budgetKimg} kimg (stages ${o.kimgPerStage}, candidates ${cfg.candidateImages / 1000} kimg, top-${cfg.topK}, p = ${cfg.keepProbability}), backend ${backend.backend}, seed ${o.seed}`);
+  log(`GrowLab: dggan search on ${data.name} ${data.size}×${data.size}, budget ${o.budgetKimg} kimg (stages ${o.kimgPerStage}, candidates ${cfg.candidateImages / 1000} kimg, top-${cfg.topK}, p = ${cfg.keepProbability}, ≥ ${cfg.minCandidates} candidates${cfg.reachResolution ? ', ends at the data resolution' : ''}), backend ${backend.backend}, seed ${o.seed}`);
   let trainer: Trainer | null = null;
   try {
     const t0 = performance.now();

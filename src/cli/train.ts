@@ -57,6 +57,10 @@ export interface TrainOptions {
   candidateKimg?: number;
   topK: number;
   keepP: number;
+  /** dggan: candidates per growth stage at least (absent in runs written before it existed). */
+  minCandidates?: number;
+  /** dggan: keep enough budget to end at the data resolution (absent: true). */
+  reachResolution?: boolean;
 }
 
 export interface RunFile {

@@ -45,6 +45,15 @@ describe('DGGAN search', () => {
     result.trainer.dispose();
   });
 
+  it('ends at the data resolution: the deadline leaves room for every resolution growth', async () => {
+    // From 4 px to the data's 8 px is one growth; a budget of three stages must use one on it.
+    for (const seed of [1, 2, 3]) {
+      const { result } = await search(seed, { ...cfg, keepProbability: 0, minCandidates: 1, budgetImages: 72 });
+      expect(result.final.resolution).toBe(8);
+      result.trainer.dispose();
+    }
+  });
+
   it('grows each candidate from a parent in the history by a legal action, and continues from the best', async () => {
     const { result, events } = await search(2);
     const ids = new Set(result.history.map((c) => c.id));

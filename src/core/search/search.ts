@@ -3,16 +3,19 @@
  * stages. At a growth stage the top-K models of the search history propose their legal actions,
  * each kept with probability p (at least `minCandidates` in all); every candidate is a copy of its
  * parent (inheriting every weight), grows by its action, trains for the same number of images and
- * is scored; all join the history, and training continues from the best of the stage.
+ * is scored; all join the history, and training continues from the best of the stage. Which
+ * candidates a stage trains (every kind of action represented, the resolution deadline, the
+ * budget cap) is propose.ts.
  * Every image any candidate sees counts toward the run's budget.
  */
 import { completeFade, formatAction, legalActions, type GrowthAction } from '../actions';
 import { summarize } from '../architecture';
 import type { ImageSet } from '../data/imageSet';
-import type { Genome } from '../genome';
+import { resolutionOf, type Genome } from '../genome';
 import { Rng } from '../rng';
 import { runStage, type LossPoint } from '../stage';
 import { Trainer, type TrainerSnapshot } from '../trainer';
+import { doublingsTo, mustGrowResolution, proposeCandidates } from './propose';
 
 export interface SearchConfig {
   /** Parents per growth stage: the best K models of the history. */
@@ -29,12 +32,17 @@ export interface SearchConfig {
   budgetImages: number;
   batch: number;
   mirror?: boolean;
+  /**
+   * End at the data resolution (default true): a parent that could no longer afford its remaining
+   * resolution growths (one growth stage each) proposes only resolution growths.
+   */
+  reachResolution?: boolean;
 }
 
 export const DEFAULT_SEARCH: Omit<SearchConfig, 'budgetImages' | 'batch'> = {
   topK: 3,
   keepProbability: 0.5,
-  minCandidates: 2,
+  minCandidates: 3,
   candidateImages: 1000,
   stageImages: 2000,
 };
@@ -218,20 +226,21 @@ export async function runSearch(
         .slice(0, cfg.topK)
         .map((r) => history.find((h) => h.record.id === r.id)!);
       // A parent still fading in grows once its fade is complete (Trainer.grow finishes it).
-      const all: [Entry, GrowthAction][] = parents.flatMap((p) =>
-        legalActions(completeFade(p.trainer!.genome), p.trainer!.config.space).map((a) => [p, a] as [Entry, GrowthAction]),
-      );
+      const stageCost = cfg.minCandidates * cfg.candidateImages + cfg.stageImages;
+      const all = parents.flatMap((p) => {
+        const genome = completeFade(p.trainer!.genome);
+        const space = p.trainer!.config.space;
+        const actions = legalActions(genome, space);
+        const forced = (cfg.reachResolution ?? true) && mustGrowResolution(doublingsTo(resolutionOf(genome), space.maxResolution), cfg.budgetImages - used, stageCost);
+        return actions.filter((a) => !forced || a.kind === 'res').map((action) => ({ parent: p, action }));
+      });
       if (all.length === 0) break;
-      const kept = all.filter(() => rng.next() < cfg.keepProbability);
-      const rest = all.filter((x) => !kept.includes(x));
-      while (kept.length < Math.min(cfg.minCandidates, all.length)) kept.push(rest.splice(rng.int(rest.length), 1)[0]!);
       // No more candidates than the budget can train while leaving a training stage.
       const room = Math.floor((cfg.budgetImages - used - cfg.stageImages) / cfg.candidateImages);
-      const cap = Math.max(Math.min(cfg.minCandidates, kept.length), room);
-      while (kept.length > cap) kept.splice(rng.int(kept.length), 1);
+      const kept = proposeCandidates(all, rng, { keepProbability: cfg.keepProbability, minCandidates: cfg.minCandidates, room });
 
       const born: Entry[] = [];
-      for (const [parent, action] of kept) {
+      for (const { parent, action } of kept) {
         if (used + cfg.candidateImages > cfg.budgetImages) break;
         const child = parent.trainer!.clone(rng.fork());
         child.grow(action);
