@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { viteStaticCopy } from 'vite-plugin-static-copy';
 
 /**
  * Cross-origin isolation (COOP + COEP) for dev and preview, so that
@@ -31,7 +32,12 @@ function wasmThreadsSafe(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    // The data sets `npm run data` built (data/<name>/: manifest.json, pixels.bin, labels.bin), served
+    // under datasets/ in dev and copied into the build; the engine worker fetches them from there.
+    viteStaticCopy({ targets: [{ src: 'data/*/{manifest.json,pixels.bin,labels.bin}', dest: 'datasets', rename: { stripBase: 1 } }], silent: true }),
+  ],
   worker: {
     // Module workers: the engine worker uses ES imports (tfjs, comlink).
     format: 'es',

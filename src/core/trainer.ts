@@ -43,6 +43,14 @@ export interface StepStats {
   imagesSeen: number;
 }
 
+/** What the D half of a step leaves for its G half. */
+export interface HalfStep {
+  n: number;
+  alpha: number;
+  dLoss: number;
+  penalty?: number;
+}
+
 /** Everything a Trainer needs to continue exactly where it was (same backend). */
 export interface TrainerSnapshot {
   genome: Genome;
@@ -103,7 +111,40 @@ export class Trainer {
     return tf.tidy(() => lerp(upsample2(avgpool2(real)), real, alpha));
   }
 
+  /** One D update and one G update (one training step). */
   async step(realBatch: tf.Tensor4D): Promise<StepStats> {
+    const alpha = this.alpha;
+    const d = this.updateD(realBatch);
+    const gStep = this.updateG(realBatch.shape[0]);
+    // Both losses are read back together, so a GPU backend runs the two updates without a stall.
+    const [dLoss, gLoss, pen] = await Promise.all([d.dStep.data(), gStep.data(), d.penalty?.data()]);
+    tf.dispose([d.dStep, gStep, d.penalty]);
+    return this.finishStep(realBatch.shape[0], alpha, dLoss[0]!, gLoss[0]!, pen?.[0]);
+  }
+
+  /**
+   * The first half of a step: the D update alone (the lab's "D step"). `stepG` completes it; the
+   * two halves compute exactly what `step` computes.
+   */
+  async stepD(realBatch: tf.Tensor4D): Promise<HalfStep> {
+    const alpha = this.alpha;
+    const d = this.updateD(realBatch);
+    const [dLoss, pen] = await Promise.all([d.dStep.data(), d.penalty?.data()]);
+    tf.dispose([d.dStep, d.penalty]);
+    const half: HalfStep = { n: realBatch.shape[0], alpha, dLoss: dLoss[0]! };
+    if (pen) half.penalty = pen[0]!;
+    return half;
+  }
+
+  /** The second half of a step: the G update after `stepD`. */
+  async stepG(half: HalfStep): Promise<StepStats> {
+    const gStep = this.updateG(half.n);
+    const gLoss = await gStep.data();
+    gStep.dispose();
+    return this.finishStep(half.n, half.alpha, half.dLoss, gLoss[0]!, half.penalty);
+  }
+
+  private updateD(realBatch: tf.Tensor4D): { dStep: tf.Scalar; penalty?: tf.Scalar } {
     const n = realBatch.shape[0];
     const [, h, w, c] = realBatch.shape;
     const res = this.resolution;
@@ -112,8 +153,6 @@ export class Trainer {
     const alpha = this.alpha;
     const { genome, params, config } = this;
     const critic = (x: tf.Tensor4D) => discriminate(genome, params, x, alpha);
-
-    // D update.
     const real = this.blendReals(realBatch);
     const zD = this.latents(n);
     const mix = tf.tensor4d(this.rng.uniforms(n), [n, 1, 1, 1]);
@@ -125,19 +164,25 @@ export class Trainer {
       return l.total;
     });
     tf.dispose([real, zD, mix, fake]);
+    return penalty ? { dStep, penalty } : { dStep };
+  }
 
-    // G update.
+  private updateG(n: number): tf.Scalar {
+    const alpha = this.alpha;
+    const { genome, params, config } = this;
+    const critic = (x: tf.Tensor4D) => discriminate(genome, params, x, alpha);
     const zG = this.latents(n);
     const gStep = this.update(this.optG, 'G', () => generatorLoss(config.loss, critic(generate(genome, params, zG, alpha))));
     zG.dispose();
     this.updateEma();
+    return gStep;
+  }
 
-    const [dLoss, gLoss, pen] = await Promise.all([dStep.data(), gStep.data(), penalty?.data()]);
-    tf.dispose([dStep, gStep, penalty]);
+  private finishStep(n: number, alpha: number, dLoss: number, gLoss: number, penalty: number | undefined): StepStats {
     this.imagesSeen += n;
     if (this.genome.fade && this.alpha >= 1) this.finishFade();
-    const stats: StepStats = { dLoss: dLoss[0]!, gLoss: gLoss[0]!, alpha, imagesSeen: this.imagesSeen };
-    if (pen) stats.penalty = pen[0]!;
+    const stats: StepStats = { dLoss, gLoss, alpha, imagesSeen: this.imagesSeen };
+    if (penalty !== undefined) stats.penalty = penalty;
     return stats;
   }
 

@@ -7,6 +7,7 @@ import { createSamplesSlice } from './samplesSlice';
 import { createSearchSlice } from './searchSlice';
 import type { AppState } from './types';
 import { createUiSlice } from './uiSlice';
+import { createUploadSlice } from './uploadSlice';
 
 export type { AppState } from './types';
 export type { BackendSlice, BackendState, BackendStatus } from './backendSlice';
@@ -27,4 +28,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createSamplesSlice(...a),
   ...createSearchSlice(...a),
   ...createUiSlice(...a),
+  ...createUploadSlice(...a),
 }));

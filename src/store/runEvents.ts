@@ -52,12 +52,14 @@ export function applyRunEvent(s: AppState, e: RunEvent): Partial<AppState> {
       const next = { ...run, status: e.status, images: e.images };
       if (e.error !== undefined) next.error = e.error;
       if (e.status !== 'running') next.imagesPerSecond = 0;
+      else next.lastHalf = null;
       return { run: next, search: e.status === 'done' || e.status === 'stopped' || e.status === 'failed' ? { ...s.search, activeId: null } : s.search };
     }
     case 'activity':
       return { run: { ...run, activity: e.text } };
     case 'step': {
       const point: LossSample = { images: e.images, dLoss: e.dLoss, gLoss: e.gLoss, steps: e.steps };
+      // A full step ends any half step in progress.
       if (e.penalty !== undefined) point.penalty = e.penalty;
       const update: Partial<AppState> = {
         run: {
@@ -68,6 +70,7 @@ export function applyRunEvent(s: AppState, e: RunEvent): Partial<AppState> {
           resolution: e.resolution,
           alpha: e.alpha,
           losses: appendLoss(run.losses, point),
+          halfStep: null,
         },
       };
       if (e.candidateId !== undefined) {
@@ -82,6 +85,10 @@ export function applyRunEvent(s: AppState, e: RunEvent): Partial<AppState> {
     }
     case 'model':
       return { run: { ...run, model: e.model, resolution: e.model.resolution } };
+    case 'half-step':
+      return { run: { ...run, halfStep: e.half === 'D' ? { half: 'D', loss: e.loss } : null, lastHalf: { half: e.half, loss: e.loss } } };
+    case 'interpolation':
+      return { samples: { ...s.samples, interpolation: toGrid(e.grid, run.stage, e.images) } };
     case 'growth':
       return { run: { ...run, growths: [...run.growths, { stage: e.stage, images: e.images, action: e.action, resolution: e.resolution, reason: e.reason }] } };
     case 'stage-done':

@@ -47,6 +47,10 @@ export interface RunState {
   stages: StageSummary[];
   model: ModelView | null;
   growths: GrowthEntry[];
+  /** A step taken halfway while paused: D has updated, G's update comes next. */
+  halfStep: { half: 'D'; loss: number } | null;
+  /** The last half step taken, for the controls' read-out. */
+  lastHalf: { half: 'D' | 'G'; loss: number } | null;
 }
 
 export interface RunSlice {
@@ -74,6 +78,8 @@ export const EMPTY_RUN: RunState = {
   losses: [],
   stages: [],
   model: null,
+  halfStep: null,
+  lastHalf: null,
   growths: [],
 };
 

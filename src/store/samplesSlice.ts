@@ -29,6 +29,8 @@ export interface SamplesState {
   gallery: Grid[];
   /** Gallery position shown; null follows the newest. */
   selected: number | null;
+  /** The current G along a walk between two fixed latents (one row). */
+  interpolation: Grid | null;
 }
 
 export interface SamplesSlice {
@@ -36,7 +38,7 @@ export interface SamplesSlice {
   selectGallery: (index: number | null) => void;
 }
 
-export const EMPTY_SAMPLES: SamplesState = { live: null, reals: null, gallery: [], selected: null };
+export const EMPTY_SAMPLES: SamplesState = { live: null, reals: null, gallery: [], selected: null, interpolation: null };
 
 export const createSamplesSlice: StateCreator<AppState, [], [], SamplesSlice> = (set) => ({
   samples: EMPTY_SAMPLES,

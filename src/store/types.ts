@@ -5,6 +5,7 @@ import type { RunSlice } from './runSlice';
 import type { SamplesSlice } from './samplesSlice';
 import type { SearchSlice } from './searchSlice';
 import type { UiSlice } from './uiSlice';
+import type { UploadSlice } from './uploadSlice';
 
 /** The whole app state: the intersection of every slice. */
-export type AppState = BackendSlice & ConfigSlice & RunSlice & MetricsSlice & SamplesSlice & SearchSlice & UiSlice;
+export type AppState = BackendSlice & ConfigSlice & RunSlice & MetricsSlice & SamplesSlice & SearchSlice & UiSlice & UploadSlice;

@@ -53,7 +53,12 @@ function LossChart() {
   const growths = useAppStore((s) => s.run.growths);
   const xMax = useXMax();
   return (
-    <figure className="chart" data-testid="loss-chart" data-points={losses.length}>
+    <figure
+      className="chart"
+      data-testid="loss-chart"
+      data-points={losses.length}
+      data-last-losses={losses.length > 0 ? `${losses[losses.length - 1]!.dLoss},${losses[losses.length - 1]!.gLoss}` : ''}
+    >
       <figcaption>Losses of D and G against images seen</figcaption>
       <div className="chart-box" role="img" aria-label={`Loss chart: ${losses.length} points, ${growths.length} growths`}>
         <ResponsiveContainer width="100%" height={250}>
@@ -83,7 +88,13 @@ function MetricsChart() {
   return (
     <figure className="chart" data-testid="metrics-chart" data-points={reports.length}>
       <figcaption>
-        Sample quality after each stage (lower is better){where && <span className="muted"> · {where}, KID on Shapes-LeNet features</span>}
+        Sample quality after each stage (lower is better){where && (
+          <span className="muted">
+            {' '}
+            · {where}
+            {last?.features ? `, KID on ${last.features} features` : ', SWD only (no feature network for uploads)'}
+          </span>
+        )}
       </figcaption>
       <div className="chart-box" role="img" aria-label={`Metrics chart: ${reports.length} measurements`}>
         <ResponsiveContainer width="100%" height={250}>

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useAppStore } from '../store';
-import { BATCHES, configProblem, LAB_RESOLUTIONS, LATENTS, LOSSES, manualPlanState, MODE_LABELS, PRESETS, RUN_MODES, WIDTHS } from '../worker/labConfig';
-import type { LabResolution, LossName, RunConfig, RunMode, RunStatus } from '../worker/protocol';
+import { BATCHES, configProblem, DATASET_LABELS, LAB_DATASETS, LAB_RESOLUTIONS, LATENTS, LOSSES, manualPlanState, MODE_LABELS, PRESETS, RUN_MODES, WIDTHS } from '../worker/labConfig';
+import type { LabDataset, LabResolution, LossName, RunConfig, RunMode, RunStatus } from '../worker/protocol';
 import { formatInt } from './format';
 import { InfoText, PanelHeading } from './InfoToggle';
 
@@ -129,6 +129,52 @@ function ActionPicker({ config, setConfig }: { config: RunConfig; setConfig: (p:
   );
 }
 
+/** "Your images": a file picker, what became of each file, and whether the set is usable. */
+function UploadPicker() {
+  const id = useId();
+  const upload = useAppStore((s) => s.upload);
+  const uploadFiles = useAppStore((s) => s.uploadFiles);
+  const summary = upload.summary;
+  return (
+    <div className="field field-wide upload" data-testid="upload" data-status={upload.status}>
+      <label htmlFor={id}>Your images (PNG, JPEG, GIF or WebP; at least 16, each at least 32×32 px)</label>
+      <input
+        id={id}
+        type="file"
+        multiple
+        accept="image/png,image/jpeg,image/gif,image/webp"
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          e.target.value = '';
+          void uploadFiles(files);
+        }}
+      />
+      <div className="hint" role="status" aria-live="polite">
+        {upload.status === 'reading' && <span>Reading {formatInt(upload.files)} files…</span>}
+        {summary && (
+          <span data-testid="upload-summary">
+            {formatInt(summary.accepted)} of {formatInt(summary.files)} files usable
+            {summary.ready ? ` — ready to train (${summary.size}×${summary.size}, centre-cropped).` : ' — not enough to train on.'}
+          </span>
+        )}
+        {upload.error && <span className="field-error"> {upload.error}</span>}
+      </div>
+      {summary && summary.problems.length > 0 && (
+        <ul className="upload-problems" aria-label="Files that could not be used">
+          {summary.problems.slice(0, 50).map((p, i) => (
+            <li key={i}>
+              {p.file ? <strong>{p.file}</strong> : null}
+              {p.file ? ': ' : ''}
+              {p.message}
+            </li>
+          ))}
+          {summary.problems.length > 50 && <li>… and {formatInt(summary.problems.length - 50)} more</li>}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   const tag = target.tagName;
@@ -147,10 +193,13 @@ export function Controls() {
   const ips = useAppStore((s) => s.run.imagesPerSecond);
   const activity = useAppStore((s) => s.run.activity);
   const error = useAppStore((s) => s.run.error);
+  const halfStep = useAppStore((s) => s.run.halfStep);
+  const lastHalf = useAppStore((s) => s.run.lastHalf);
+  const uploadReady = useAppStore((s) => s.upload.status === 'ready');
   const { startRun, pauseRun, resumeRun, stepRun, stopRun } = useAppStore.getState();
 
   const active = ACTIVE.includes(status);
-  const problem = configProblem(config);
+  const problem = configProblem(config) ?? (config.dataset === 'upload' && !uploadReady ? 'choose at least 16 usable images under "Your images" first' : null);
   const canStart = backendReady && !active && problem === null;
 
   // Keyboard: Space plays/pauses (or starts), S steps while paused.
@@ -166,6 +215,11 @@ export function Controls() {
         if (st === 'running') void run.pauseRun();
         else if (st === 'paused') void run.resumeRun();
         else if (st !== 'starting' && run.backend.status === 'ready' && configProblem(run.config) === null) void run.startRun();
+      } else if (e.key === 'h' || e.key === 'H') {
+        if (st === 'paused') {
+          e.preventDefault();
+          void run.stepRun('half');
+        }
       } else if (e.key === 's' || e.key === 'S') {
         if (st === 'paused') {
           e.preventDefault();
@@ -189,8 +243,8 @@ export function Controls() {
           trains on <em>kimg per stage</em> thousand real images; each later stage opens with one growth, faded in over half the stage.
         </p>
         <p>
-          <kbd>Space</kbd> starts, pauses and resumes; <kbd>S</kbd> runs one step while paused, <kbd>Shift</kbd>+<kbd>S</kbd> the rest of the
-          stage.
+          <kbd>Space</kbd> starts, pauses and resumes; while paused <kbd>H</kbd> takes half a step (D's update, then G's),{' '}
+          <kbd>S</kbd> one step (both), <kbd>Shift</kbd>+<kbd>S</kbd> the rest of the stage.
         </p>
       </InfoText>
 
@@ -208,6 +262,16 @@ export function Controls() {
             ❚❚ Pause
           </button>
         )}
+        <button
+          type="button"
+          onClick={() => void stepRun('half')}
+          disabled={status !== 'paused'}
+          aria-keyshortcuts="H"
+          title={halfStep ? "G's update: completes the step" : "D's update alone: shows D a batch of real and fake images"}
+          data-testid="half-step"
+        >
+          {halfStep ? 'G step' : 'D step'}
+        </button>
         <button type="button" onClick={() => void stepRun('step')} disabled={status !== 'paused'} aria-keyshortcuts="S" title="One D step and one G step">
           Step
         </button>
@@ -239,6 +303,11 @@ export function Controls() {
           {Math.round(progress * 100)} %
         </progress>
       )}
+      {status === 'paused' && lastHalf && (
+        <p className="muted" data-testid="half-step-result">
+          {lastHalf.half === 'D' ? `D updated (D loss ${lastHalf.loss.toFixed(3)}); G's update comes next.` : `G updated (G loss ${lastHalf.loss.toFixed(3)}): one step done.`}
+        </p>
+      )}
       {activity && <p className="activity muted">{activity}</p>}
       {error && (
         <p className="field-error" role="alert">
@@ -258,7 +327,8 @@ export function Controls() {
         <fieldset disabled={active}>
           <legend>Model and data</legend>
           <SelectField label="Mode" value={config.mode} options={RUN_MODES} format={(m: RunMode) => MODE_LABELS[m]} onChange={(mode) => set({ mode })} />
-          <SelectField label="Data set" value={config.dataset} options={['shapes'] as const} format={() => 'Shapes'} onChange={(dataset) => set({ dataset })} />
+          <SelectField label="Data set" value={config.dataset} options={LAB_DATASETS} format={(d: LabDataset) => DATASET_LABELS[d]} onChange={(dataset) => set({ dataset })} />
+          {config.dataset === 'upload' && <UploadPicker />}
           <SelectField label="Resolution" value={config.resolution} options={LAB_RESOLUTIONS} format={(r: LabResolution) => `${r}×${r} px`} onChange={(resolution) => set({ resolution })} />
           <SelectField label="Width at 4×4" value={config.width} options={WIDTHS} format={(w) => `${w} channels`} onChange={(width) => set({ width })} />
           <SelectField label="Latent size" value={config.latent} options={LATENTS} onChange={(latent) => set({ latent })} />

@@ -1,7 +1,44 @@
+import { useId } from 'react';
 import { useAppStore } from '../store';
+import { BACKEND_NAMES } from '../worker/protocol';
 
 function threadsLabel(threads: number): string {
   return threads === 1 ? '1 thread' : `${threads} threads`;
+}
+
+/**
+ * Backend override: the engine picks its backend once, when the worker starts, so choosing another
+ * reloads the page with `?backend=…` (the URL can be shared). Disabled while a run is active.
+ */
+function BackendSelect() {
+  const id = useId();
+  const requested = useAppStore((s) => s.backend.requested);
+  const runStatus = useAppStore((s) => s.run.status);
+  const active = runStatus === 'starting' || runStatus === 'running' || runStatus === 'paused';
+  return (
+    <span className="backend-select">
+      <label htmlFor={id}>Use:</label>{' '}
+      <select
+        id={id}
+        value={requested ?? ''}
+        disabled={active}
+        title={active ? 'Stop the run to switch backends' : 'Restart the engine on another backend'}
+        onChange={(e) => {
+          const url = new URL(window.location.href);
+          if (e.target.value) url.searchParams.set('backend', e.target.value);
+          else url.searchParams.delete('backend');
+          window.location.assign(url.href);
+        }}
+      >
+        <option value="">fastest (automatic)</option>
+        {BACKEND_NAMES.map((b) => (
+          <option key={b} value={b}>
+            {b}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
 }
 
 /** Page banner: the title and the engine's tfjs backend as the worker reports it. */
@@ -42,6 +79,7 @@ export function Header() {
             starting…
           </span>
         )}
+        <BackendSelect />
       </p>
     </header>
   );

@@ -61,6 +61,7 @@ function Gallery() {
 
 export function Samples() {
   const live = useAppStore((s) => s.samples.live);
+  const interpolation = useAppStore((s) => s.samples.interpolation);
   const reals = useAppStore((s) => s.samples.reals);
   return (
     <section aria-labelledby="samples-heading" className="panel samples">
@@ -70,6 +71,10 @@ export function Samples() {
           The generator draws from the same 36 noise vectors every time, so you can watch the <em>same</em> samples change. Before a model
           reaches the data resolution its images are enlarged with square pixels: blocky at 4×4, sharper with every growth. Scrub the
           stage slider to compare the end of every stage.
+        </p>
+        <p>
+          The strip below walks from one noise vector to another along a great circle. Smooth changes along it mean G has learnt a
+          continuous space of images; sudden jumps or repeats show where it has not (or where it has collapsed to a few modes).
         </p>
       </InfoText>
       <div className="sample-row">
@@ -85,6 +90,14 @@ export function Samples() {
           {reals ? <GridCanvas grid={reals} label={`${reals.count} training images at ${reals.resolution}×${reals.resolution}`} /> : <p className="muted placeholder">—</p>}
         </figure>
       </div>
+      <figure className="sample-figure interpolation" data-testid="interpolation">
+        <figcaption>Latent walk (current G)</figcaption>
+        {interpolation ? (
+          <GridCanvas grid={interpolation} label={`${interpolation.count} images of the current generator along a walk between two latent vectors, at ${interpolation.resolution}×${interpolation.resolution}`} testId="interpolation-strip" />
+        ) : (
+          <p className="muted placeholder">A walk between two latent vectors appears once training runs.</p>
+        )}
+      </figure>
     </section>
   );
 }

@@ -8,8 +8,9 @@ import { CASE_IDS, runCase, type CaseId } from '../core/bench/cases';
 import { growthCheck } from '../core/bench/growthCheck';
 import type { FeatureNet } from '../core/metrics/featureNet';
 import { loadFeatureNet } from '../core/metrics/featureNets';
+import { hasFeatureNet, loadLabDataset, setUpload } from './datasets';
 import { LabRun } from './labRun';
-import type { BackendInfo, BenchOptions, BenchRow, EngineApi, GrowthCheck, InitOptions, RunConfig, RunEvent, RunEventListener, StepKind } from './protocol';
+import type { BackendInfo, BenchOptions, BenchRow, EngineApi, GrowthCheck, InitOptions, RunConfig, RunEvent, RunEventListener, StepKind, UploadSummary } from './protocol';
 
 let started: { key: string; info: Promise<BackendInfo> } | null = null;
 /** The training run, if any (one at a time). */
@@ -60,6 +61,10 @@ const api: EngineApi = {
     return rows;
   },
 
+  setUpload(files: { name: string; bytes: ArrayBuffer }[]): Promise<UploadSummary> {
+    return setUpload(files.map((f) => ({ name: String(f.name), bytes: new Uint8Array(f.bytes) })));
+  },
+
   async growthCheck(): Promise<GrowthCheck> {
     if (!started) throw new Error('start a backend (init) before training');
     await started.info;
@@ -78,7 +83,10 @@ const api: EngineApi = {
       run = null;
       await old.stop();
     }
-    const next = new LabRun(config, sender(onEvent), { featureNet: () => featureNet(config.dataset) });
+    const next = new LabRun(config, sender(onEvent), {
+      featureNet: () => (hasFeatureNet(config.dataset) ? featureNet(config.dataset) : Promise.resolve(null)),
+      loadData: loadLabDataset,
+    });
     next.start(); // throws (rejecting this call) when the config is not valid
     run = next;
   },

@@ -8,7 +8,15 @@ import { createBaseGenome, type Genome } from '../core/genome';
 import { proganActions } from '../core/progan';
 import type { LabDataset, LabResolution, LossName, RunConfig, RunMode } from './protocol';
 
-export const LAB_DATASETS: readonly LabDataset[] = ['shapes'];
+export const LAB_DATASETS: readonly LabDataset[] = ['shapes', 'mnist', 'fashion-mnist', 'emoji', 'upload'];
+
+export const DATASET_LABELS: Record<LabDataset, string> = {
+  shapes: 'Shapes (procedural)',
+  mnist: 'MNIST digits',
+  'fashion-mnist': 'Fashion-MNIST',
+  emoji: 'Emoji',
+  upload: 'Your images',
+};
 export const LAB_RESOLUTIONS: readonly LabResolution[] = [16, 32];
 export const RUN_MODES: readonly RunMode[] = ['progan', 'manual', 'dggan'];
 export const LOSSES: readonly LossName[] = ['wgan-gp', 'logistic'];
@@ -23,7 +31,7 @@ export const MODE_LABELS: Record<RunMode, string> = {
 };
 
 /** The channels the lab's data sets have. */
-export const CHANNELS: Record<LabDataset, number> = { shapes: 3 };
+export const CHANNELS: Record<LabDataset, number> = { shapes: 3, mnist: 1, 'fashion-mnist': 1, emoji: 3, upload: 3 };
 
 export const DEFAULT_CONFIG: RunConfig = {
   dataset: 'shapes',

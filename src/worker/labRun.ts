@@ -11,16 +11,16 @@ import * as tf from '@tensorflow/tfjs';
 import { formatAction, type GrowthAction } from '../core/actions';
 import { describeLayers, summarize } from '../core/architecture';
 import type { ImageSet } from '../core/data/imageSet';
-import { makeShapes } from '../core/data/shapes';
 import { evaluate } from '../core/evaluate';
 import { resolutionOf, type Genome } from '../core/genome';
 import { imagesToGrid, upscaleNearest } from '../core/grid';
 import type { FeatureNet } from '../core/metrics/featureNet';
 import { SWD_MIN_RES } from '../core/metrics/swd';
 import { Rng } from '../core/rng';
+import { slerpLatents } from '../core/slerp';
 import { DEFAULT_SEARCH, runSearch, type Score, type SearchEvent } from '../core/search/search';
 import { runStage, type LossPoint } from '../core/stage';
-import { DEFAULT_TRAINER, Trainer, type StepStats, type TrainerConfig } from '../core/trainer';
+import { DEFAULT_TRAINER, Trainer, type HalfStep, type StepStats, type TrainerConfig } from '../core/trainer';
 import { actionSpace, baseGenome, configProblem, formatScore, planActions } from './labConfig';
 import type { GridImage, MetricsReport, ModelView, RunConfig, RunEvent, RunStatus, StepKind } from './protocol';
 
@@ -28,8 +28,10 @@ import type { GridImage, MetricsReport, ModelView, RunConfig, RunEvent, RunStatu
 export type Emit = (event: RunEvent, transfer?: Transferable[]) => void;
 
 export interface LabRunOptions {
-  /** The data set's feature network (KID, and the search's score below 16 px). */
-  featureNet: () => Promise<FeatureNet>;
+  /** The data set's feature network (KID, and the search's score below 16 px); null when it has none. */
+  featureNet: () => Promise<FeatureNet | null>;
+  /** The images of the run's data set at its resolution. */
+  loadData: (c: RunConfig) => Promise<ImageSet>;
   now?: () => number;
   /** Minimum time between step events (ms). */
   stepEventMs?: number;
@@ -49,6 +51,8 @@ const GRID_COLUMNS = 6;
 const GRID_SEED_OFFSET = 1_000_003;
 const METRICS_SEED_OFFSET = 7;
 const SEARCH_SEED_OFFSET = 11;
+const INTERP_SEED_OFFSET = 2_000_003;
+const INTERP_STEPS = 9;
 
 /** A macrotask boundary: lets the worker handle incoming messages between two steps. */
 function yieldToEventLoop(): Promise<void> {
@@ -68,22 +72,24 @@ export function modelView(trainer: Trainer, label: string): ModelView {
 }
 
 /** A grid of images in [−1, 1], upscaled to `toSize`, as transferable RGBA bytes. */
-export function gridImage(values: Float32Array, count: number, size: number, channels: number, toSize: number): GridImage {
+export function gridImage(values: Float32Array, count: number, size: number, channels: number, toSize: number, columns = GRID_COLUMNS): GridImage {
   const factor = Math.max(1, Math.round(toSize / size));
   const big = upscaleNearest(values, count, size, channels, factor);
-  const g = imagesToGrid(big, count, size * factor, channels, GRID_COLUMNS);
+  const g = imagesToGrid(big, count, size * factor, channels, columns);
   // imagesToGrid allocates a fresh array, so its whole buffer can be transferred.
-  return { width: g.width, height: g.height, pixels: g.data.buffer as ArrayBuffer, count, columns: GRID_COLUMNS, resolution: size };
+  return { width: g.width, height: g.height, pixels: g.data.buffer as ArrayBuffer, count, columns, resolution: size };
 }
+
 
 export class LabRun {
   readonly config: RunConfig;
   private readonly emit: Emit;
-  private readonly options: Required<Omit<LabRunOptions, 'featureNet'>> & Pick<LabRunOptions, 'featureNet'>;
+  private readonly options: Required<Omit<LabRunOptions, 'featureNet' | 'loadData'>> & Pick<LabRunOptions, 'featureNet' | 'loadData'>;
   private status: RunStatus = 'starting';
   private paused = false;
   private stopRequested = false;
   private stepsAllowed = 0;
+  private halvesAllowed = 0;
   private pauseAtStageEnd = false;
   private wake: (() => void) | null = null;
   private finished: Promise<void> | null = null;
@@ -141,6 +147,7 @@ export class LabRun {
     if (this.status !== 'paused') return;
     this.paused = false;
     this.stepsAllowed = 0;
+    this.halvesAllowed = 0;
     this.speed = [];
     this.setStatus('running');
     this.wakeUp();
@@ -149,6 +156,7 @@ export class LabRun {
   stepOnce(kind: StepKind): void {
     if (this.status !== 'paused') return;
     if (kind === 'step') this.stepsAllowed = 1;
+    else if (kind === 'half') this.halvesAllowed = 1;
     else {
       this.paused = false;
       this.pauseAtStageEnd = true;
@@ -171,7 +179,9 @@ export class LabRun {
     const c = this.config;
     try {
       await yieldToEventLoop();
-      const data = makeShapes({ count: c.datasetSize, size: c.resolution, seed: c.seed });
+      this.activity(`loading ${c.dataset}…`);
+      const data = await this.options.loadData(c);
+      this.activity('');
       this.data = data;
       this.fixedZ = tf.tidy(() => tf.tensor2d(new Rng(c.seed + GRID_SEED_OFFSET).normals(GRID_SAMPLES * c.latent), [GRID_SAMPLES, c.latent]));
       const rng = new Rng(c.seed);
@@ -358,8 +368,21 @@ export class LabRun {
     const step = t.step.bind(t);
     const dispose = t.dispose.bind(t);
     t.step = async (batch: tf.Tensor4D): Promise<StepStats> => {
-      await this.beforeStep(t);
-      return step(batch);
+      // While paused, a step can be taken in halves: the D update, then (on the next request, or
+      // on resume) the G update. Together they compute exactly what `step` computes.
+      let half: HalfStep | null = null;
+      for (;;) {
+        const turn = await this.beforeStep(t);
+        if (turn === 'full') return half ? t.stepG(half) : step(batch);
+        if (!half) {
+          half = await t.stepD(batch);
+          this.emit({ type: 'half-step', half: 'D', loss: half.dLoss, images: this.images });
+          continue;
+        }
+        const stats = await t.stepG(half);
+        this.emit({ type: 'half-step', half: 'G', loss: stats.gLoss, images: this.images + batch.shape[0] });
+        return stats;
+      }
     };
     t.dispose = () => {
       if (!this.trainers.delete(t)) return;
@@ -368,13 +391,20 @@ export class LabRun {
     return t;
   }
 
-  private async beforeStep(t: Trainer): Promise<void> {
+  /** Waits for the turn of the next step (or half step) of `t`: yields, obeys pause and stop. */
+  private async beforeStep(t: Trainer): Promise<'full' | 'half'> {
     await yieldToEventLoop();
+    let turn: 'full' | 'half' = 'full';
     for (;;) {
       if (this.stopRequested) throw new StopSignal('stopped');
       if (!this.paused) break;
       if (this.stepsAllowed > 0) {
         this.stepsAllowed--;
+        break;
+      }
+      if (this.halvesAllowed > 0) {
+        this.halvesAllowed--;
+        turn = 'half';
         break;
       }
       this.flushStep();
@@ -385,6 +415,7 @@ export class LabRun {
       this.liveDue = false;
       await this.sendGrid(t, 'live');
     }
+    return turn;
   }
 
   private afterStep(trainer: Trainer | null, p: LossPoint, images: number): void {
@@ -510,22 +541,37 @@ export class LabRun {
     images.dispose();
     const grid = gridImage(values, n, size, channels, this.config.resolution);
     this.emit({ type: 'samples', kind, stage: this.stage, images: this.images, grid }, [grid.pixels]);
+    await this.sendInterpolation(t);
+  }
+
+  /** One row of the current G's images along a great circle between two fixed latents. */
+  private async sendInterpolation(t: Trainer): Promise<void> {
+    const c = this.config;
+    const rng = new Rng(c.seed + INTERP_SEED_OFFSET);
+    const z = slerpLatents(rng.normals(c.latent), rng.normals(c.latent), INTERP_STEPS);
+    const images = tf.tidy(() => t.sample(tf.tensor2d(z, [INTERP_STEPS, c.latent])));
+    const values = (await images.data()) as Float32Array;
+    const [n, size, , channels] = images.shape;
+    images.dispose();
+    const grid = gridImage(values, n, size, channels, c.resolution, INTERP_STEPS);
+    this.emit({ type: 'interpolation', images: this.images, grid }, [grid.pixels]);
   }
 
   /** After a stage: a stage grid for the gallery, then SWD and KID at the data resolution. */
-  private async measure(t: Trainer, stage: number, knownNet?: FeatureNet): Promise<void> {
+  private async measure(t: Trainer, stage: number, knownNet?: FeatureNet | null): Promise<void> {
     await this.sendGrid(t, 'stage');
     this.lastLiveGrid = this.options.now();
     const c = this.config;
-    this.activity(`measuring stage ${stage}: SWD and KID on ${c.evalSamples} images…`);
-    const net = knownNet ?? (await this.options.featureNet());
-    const m = await evaluate(t, this.data!, net, { metrics: ['swd', 'kid'], n: c.evalSamples, seed: c.seed + METRICS_SEED_OFFSET, resolution: c.resolution });
+    const net = knownNet === undefined ? await this.options.featureNet() : knownNet;
+    this.activity(`measuring stage ${stage}: ${net ? 'SWD and KID' : 'SWD'} on ${c.evalSamples} images…`);
+    const m = await evaluate(t, this.data!, net, { metrics: net ? ['swd', 'kid'] : ['swd'], n: c.evalSamples, seed: c.seed + METRICS_SEED_OFFSET, resolution: c.resolution });
     const report: MetricsReport = {
       stage,
       images: this.images,
       modelResolution: t.resolution,
       compareResolution: m.resolution,
       n: m.n,
+      features: net?.spec.label ?? null,
       seconds: m.seconds,
     };
     if (m.swd) report.swd = { avg: m.swd.avg, levels: m.swd.levels.map((l) => ({ res: l.res, swd: l.swd })) };
@@ -534,11 +580,14 @@ export class LabRun {
     this.activity('');
   }
 
-  /** The search's score, as the CLI computes it: SWD from 16 px, KID below; at the data resolution. */
-  private searchScorer(data: ImageSet, net: FeatureNet): (t: Trainer) => Promise<Score> {
+  /**
+   * The search's score, as the CLI computes it: SWD from 16 px, KID below; at the data resolution.
+   * Without a feature network (uploads) SWD throughout: the lab's data are at least 16 px.
+   */
+  private searchScorer(data: ImageSet, net: FeatureNet | null): (t: Trainer) => Promise<Score> {
     const c = this.config;
     return async (t) => {
-      const useSwd = t.resolution >= SWD_MIN_RES;
+      const useSwd = t.resolution >= SWD_MIN_RES || !net;
       const m = await evaluate(t, data, net, { metrics: [useSwd ? 'swd' : 'kid'], n: c.evalSamples, seed: c.seed + SEARCH_SEED_OFFSET, resolution: data.size });
       return useSwd ? { value: m.swd!.avg, metric: 'swd' } : { value: m.kid!.mean, metric: 'kid' };
     };

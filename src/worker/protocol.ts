@@ -6,7 +6,7 @@
  * sample grids travel as transferred ArrayBuffers.
  */
 
-import type { BackendName } from '../core/backend/initBackend';
+import type { BackendName } from '../core/backend/names';
 import type { CandidateRecord } from '../core/search/search';
 import type { StageRecord } from '../core/stage';
 
@@ -18,7 +18,7 @@ import type { LossName } from '../core/loss';
 
 export type { BenchRow } from '../core/bench/cases';
 export type { GrowthCheck } from '../core/bench/growthCheck';
-export { BACKEND_NAMES, isBackendName, type BackendName } from '../core/backend/initBackend';
+export { BACKEND_NAMES, isBackendName, type BackendName } from '../core/backend/names';
 
 /** What the worker reports about the backend it started. */
 export interface BackendInfo {
@@ -54,6 +54,11 @@ export interface EngineApi {
   init(opts: InitOptions): Promise<BackendInfo>;
   /** Times training steps on the active backend (`npm run bench:browser`). */
   benchmark(opts: BenchOptions): Promise<BenchRow[]>;
+  /**
+   * Decodes image files (PNG, JPEG, GIF, WebP) into the 'upload' data set. Bad files get their own
+   * message and are skipped; never rejects for a bad file.
+   */
+  setUpload(files: { name: string; bytes: ArrayBuffer }[]): Promise<UploadSummary>;
   /** Trains a tiny GAN through a few growths on the active backend (browser tests). */
   growthCheck(): Promise<GrowthCheck>;
   /** Liveness check: resolves to 'pong'. */
@@ -84,8 +89,20 @@ export type { LossName } from '../core/loss';
 // Types only below: the UI imports this file, and values here would pull tfjs into the page.
 // Defaults, presets and validation live in labConfig.ts (pure TypeScript, no tfjs).
 
-/** Data sets the lab trains on (more, and uploads, join later). */
-export type LabDataset = 'shapes';
+/** Data sets the lab trains on: procedural shapes, the sets `npm run data` builds, or the user's images. */
+export type LabDataset = 'shapes' | 'mnist' | 'fashion-mnist' | 'emoji' | 'upload';
+
+/** What became of an upload: how many files are usable, and one message per bad file. */
+export interface UploadSummary {
+  accepted: number;
+  files: number;
+  /** `file` is the display-safe file name ('' for the upload as a whole). */
+  problems: { file: string; message: string }[];
+  /** True when the set is usable (enough images): runs on 'upload' train on it. */
+  ready: boolean;
+  /** Side of the decoded images. */
+  size: number;
+}
 export type LabResolution = 16 | 32;
 /** progan: G and D grow in lockstep; manual: your list of actions; dggan: the search picks them. */
 export type RunMode = 'progan' | 'manual' | 'dggan';
@@ -121,8 +138,11 @@ export interface RunConfig {
 }
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'failed';
-/** `step`: one D update and one G update; `stage`: train on to the end of the current stage. */
-export type StepKind = 'step' | 'stage';
+/**
+ * `half`: the next half of a step (the D update, or the G update after it); `step`: one D update
+ * and one G update; `stage`: train on to the end of the current stage.
+ */
+export type StepKind = 'half' | 'step' | 'stage';
 
 /** A sample grid as RGBA bytes (its buffer is transferred, not copied). */
 export interface GridImage {
@@ -168,6 +188,8 @@ export interface MetricsReport {
   /** SWD×1e3, average over pyramid levels, and per level (≥ 16 px only). */
   swd?: { avg: number; levels: { res: number; swd: number }[] };
   kid?: { mean: number; std: number; label: string };
+  /** The feature network KID is computed on (e.g. "MNIST-LeNet"); null without one (uploads). */
+  features: string | null;
   seconds: number;
 }
 
@@ -214,6 +236,8 @@ export type RunEvent =
       progress?: number;
     }
   | { type: 'model'; images: number; model: ModelView }
+  /** A half step was taken while paused: the D update (G's comes next) or the G update that completed the step. */
+  | { type: 'half-step'; half: 'D' | 'G'; loss: number; images: number }
   | {
       type: 'growth';
       stage: number;
@@ -226,6 +250,8 @@ export type RunEvent =
   | { type: 'stage-done'; stage: StageSummary }
   | { type: 'metrics'; metrics: MetricsReport }
   | { type: 'samples'; kind: 'live' | 'stage'; stage: number; images: number; grid: GridImage }
+  /** A walk through latent space between two fixed latents (spherical interpolation), one row. */
+  | { type: 'interpolation'; images: number; grid: GridImage }
   | { type: 'search'; update: SearchUpdate };
 
 export type RunEventListener = (event: RunEvent) => void;

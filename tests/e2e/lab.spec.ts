@@ -78,7 +78,21 @@ test('a tiny run trains in the worker and the page shows it grow', async ({ page
   await page.keyboard.press('s');
   await expect.poll(() => imagesOf(counter), { timeout: 30_000 }).toBe(held + 16);
 
-  // Resume (Space) and watch it reach 16×16.
+  // Half steps: D's update alone (no new images counted until G's completes the step), then G's.
+  const half = page.getByTestId('half-step');
+  await expect(half).toHaveText('D step');
+  await half.click();
+  await expect(page.getByTestId('half-step-result')).toContainText('D updated', { timeout: 30_000 });
+  await expect(half).toHaveText('G step');
+  expect(await imagesOf(counter)).toBe(held + 16);
+  await half.click();
+  await expect(page.getByTestId('half-step-result')).toContainText('G updated', { timeout: 30_000 });
+  await expect.poll(() => imagesOf(counter), { timeout: 30_000 }).toBe(held + 24);
+  await expect(half).toHaveText('D step');
+  await expect(status).toHaveAttribute('data-status', 'paused');
+
+  // Resume (Space, with no button focused) and watch it reach 16×16.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press('Space');
   await expect(status).toHaveAttribute('data-status', 'running');
   await expect(arch).toHaveAttribute('data-resolution', '16', { timeout: 60_000 });
@@ -86,6 +100,7 @@ test('a tiny run trains in the worker and the page shows it grow', async ({ page
   await page.screenshot({ path: `${SHOTS}/lab-16px.png` });
   await expect(status).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await expect(page.getByTestId('gallery')).toHaveAttribute('data-count', '3');
+  await expect(page.getByTestId('interpolation-strip')).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/lab-done.png`, fullPage: true });
   expect(errors).toEqual([]);
 });

@@ -90,6 +90,30 @@ describe('Trainer', () => {
     trainer.dispose();
   });
 
+  it('a D half-step then a G half-step compute exactly one full step, without leaks', async () => {
+    const weights = async (halves: boolean) => {
+      const rng = new Rng(7);
+      const t = new Trainer(tiny(), config, rng);
+      t.grow(parseActions('g:3x3x8')[0]!);
+      const losses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const batch = sampleBatch(data, 4, t.resolution, rng);
+        const s = halves ? await t.stepG(await t.stepD(batch)) : await t.step(batch);
+        batch.dispose();
+        losses.push(s.dLoss, s.gLoss, s.alpha, s.imagesSeen);
+      }
+      const snap = await t.snapshot();
+      t.dispose();
+      return { losses, params: snap.params };
+    };
+    const before = tf.memory().numTensors;
+    const full = await weights(false);
+    const split = await weights(true);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(split.losses).toEqual(full.losses);
+    expect(split.params).toEqual(full.params);
+  });
+
   it('rejects a batch at the wrong resolution with a clear message', async () => {
     const trainer = new Trainer(tiny(), config, new Rng(1));
     const batch = tf.zeros([4, 8, 8, 3]) as tf.Tensor4D;

@@ -3,13 +3,9 @@ import '../gradients';
 import { registerCpuKernels } from './cpuKernels';
 import { registerWasmKernels } from './wasmKernels';
 
-/** tfjs backends GrowLab knows how to start. */
-export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
+import { BACKEND_NAMES, isBackendName, type BackendName } from './names';
 
-export function isBackendName(value: unknown): value is BackendName {
-  return typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value);
-}
+export { BACKEND_NAMES, isBackendName, type BackendName };
 
 /** Resolves with `promise`, or rejects after `ms` (the promise itself keeps running). */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
