@@ -6,9 +6,13 @@
  *   npm run bench:browser -- --full        also the large cases on software GPU adapters (slow)
  *   npm run bench:browser -- --vs-node     also the same cases on wasm in Node, with the ratio
  *   npm run bench:browser -- --no-build    reuse dist/
+ *   npm run bench:browser -- --main-thread only the main-thread measurement during a lab run
  *
  * Software adapters (SwiftShader) are 30–60× slower than wasm, so by default they run only the
  * 4×4 and 8×8 cases.
+ *
+ * Last, the page's main thread during a lab run (the 2-minute demo on wasm, 20 s): long tasks
+ * (> 50 ms, PerformanceObserver) and event-loop lag — training must never block the page.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
@@ -49,19 +53,8 @@ async function open(page: Page, backend?: string): Promise<BackendInfo> {
   return page.evaluate((b) => (globalThis as unknown as { growlab: { engine: Engine } }).growlab.engine.init(b ? { backend: b } : {}), backend);
 }
 
-if (!flag('--no-build')) {
-  const b = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
-  if (b.status !== 0) throw new Error('vite build failed');
-}
-const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-const rows: BenchRow[] = [];
-try {
-  await waitForServer();
-  const page = await browser.newPage();
+/** Every case on every backend that starts, after the ladder's own pick. */
+async function benchBackends(page: Page): Promise<void> {
   const picked = await open(page);
   console.log(`Chromium ${browser.version()}, the ladder picked: ${picked.backend} (${picked.adapter}, ${picked.threads} thread${picked.threads > 1 ? 's' : ''})`);
   for (const line of picked.attempts) console.log(`  ${line}`);
@@ -87,6 +80,66 @@ try {
     }
     await p.close();
   }
+}
+
+/** Long tasks and event-loop lag on the page while the lab trains (numbers, not a test). */
+async function mainThreadDuringRun(page: Page): Promise<void> {
+  // A string, not a function: tsx would wrap named closures in a helper the page does not have.
+  await page.addInitScript(`
+    window.__long = [];
+    window.__frames = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__long.push(e.duration))).observe({ type: 'longtask', buffered: true });
+    // Event-loop lag: how late a 20 ms timer fires (headless Chromium runs no animation frames).
+    let due = performance.now() + 20;
+    setTimeout(function tick() {
+      const now = performance.now();
+      window.__frames.push(Math.max(0, now - due));
+      due = now + 20;
+      setTimeout(tick, 20);
+    }, 20);
+  `);
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await open(page, 'wasm');
+  await page.getByRole('button', { name: '2-minute demo' }).click();
+  await page.getByRole('button', { name: 'Start' }).click();
+  await page.waitForSelector('[data-testid=run-status][data-status=running]');
+  await page.evaluate(() => {
+    const w = globalThis as unknown as { __long: number[]; __frames: number[] };
+    w.__long = [];
+    w.__frames = [];
+  });
+  const seconds = 20;
+  await page.waitForTimeout(seconds * 1000);
+  const r = await page.evaluate(() => {
+    const w = globalThis as unknown as { __long: number[]; __frames: number[] };
+    const images = Number(document.querySelector('[data-testid=images]')?.getAttribute('data-images'));
+    return { long: [...w.__long], frames: [...w.__frames], images };
+  });
+  const sorted = [...r.frames].sort((a, b) => a - b);
+  const pct = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const total = r.long.reduce((a, b) => a + b, 0);
+  console.log(`
+main thread during a lab run (2-minute demo, wasm, ${seconds} s, ${r.images} images trained):`);
+  console.log(`  long tasks (> 50 ms): ${r.long.length}, ${total.toFixed(0)} ms in all (${((100 * total) / (seconds * 1000)).toFixed(1)} % of the time), longest ${Math.max(0, ...r.long).toFixed(0)} ms`);
+  console.log(`  event-loop lag (a 20 ms timer, ${r.frames.length} samples): median ${pct(0.5).toFixed(1)} ms, p95 ${pct(0.95).toFixed(1)} ms, max ${pct(1).toFixed(1)} ms`);
+  await page.close();
+}
+
+if (!flag('--no-build')) {
+  const b = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+  if (b.status !== 0) throw new Error('vite build failed');
+}
+const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const rows: BenchRow[] = [];
+try {
+  await waitForServer();
+  const page = await browser.newPage();
+  if (!flag('--main-thread')) await benchBackends(page);
+  await mainThreadDuringRun(await browser.newPage());
 } finally {
   await browser.close();
   if (server.pid) process.kill(-server.pid);
