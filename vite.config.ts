@@ -13,6 +13,34 @@ const isolationHeaders = {
 };
 
 /**
+ * The app's Content-Security-Policy: everything from its own origin. WebAssembly needs
+ * 'wasm-unsafe-eval' (compiling wasm, not evaluating JS); threaded wasm starts its pthreads as
+ * blob: workers that importScripts a blob: copy of its own module (made by the page's own code, never
+ * from imported content); recharts sets inline styles; grids are drawn from data:/blob: URLs.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/** The policy as a meta tag in the built page (the dev server's hot reload needs inline scripts). */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'growlab:csp',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+  };
+}
+
+/**
  * tfjs-backend-wasm starts its pthreads from the *text* of its module factory
  * (`factory.toString()` in a Blob). That text reads `_scriptDir`, a variable of the factory's
  * closure, which the minifier renames (or inlines) and which the pthread worker never has, so
@@ -34,6 +62,7 @@ function wasmThreadsSafe(): Plugin {
 export default defineConfig({
   plugins: [
     react(),
+    contentSecurityPolicy(),
     // The data sets `npm run data` built (data/<name>/: manifest.json, pixels.bin, labels.bin), served
     // under datasets/ in dev and copied into the build; the engine worker fetches them from there.
     viteStaticCopy({ targets: [{ src: 'data/*/{manifest.json,pixels.bin,labels.bin}', dest: 'datasets', rename: { stripBase: 1 } }], silent: true }),
@@ -58,7 +87,8 @@ export default defineConfig({
   preview: {
     port: 4173,
     strictPort: true,
-    headers: isolationHeaders,
+    // The header as well as the meta tag: a header also binds the workers' scripts.
+    headers: { ...isolationHeaders, 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
   },
   build: {
     // tfjs is large; the default warning threshold only adds noise.

@@ -95,3 +95,13 @@ export function summarize(genome: Genome): { G: NetSummary; D: NetSummary; resol
   };
   return { G: sum('G'), D: sum('D'), resolution: genome.g.blocks[genome.g.blocks.length - 1]!.res };
 }
+
+/** Every weight the genome's model reads, with its shape, in a stable order. */
+export function paramShapes(genome: Genome): Map<string, number[]> {
+  const shapes = new Map<string, number[]>();
+  for (const l of describeLayers(genome)) {
+    shapes.set(`${l.id}/w`, l.shape);
+    shapes.set(`${l.id}/b`, [l.out]);
+  }
+  return shapes;
+}

@@ -9,15 +9,9 @@ import type { Rng } from './rng';
 
 export type Params = Map<string, tf.Variable>;
 
-/** Every weight the genome's model reads, with its shape, in a stable order. */
-export function paramShapes(genome: Genome): Map<string, number[]> {
-  const shapes = new Map<string, number[]>();
-  for (const l of describeLayers(genome)) {
-    shapes.set(`${l.id}/w`, l.shape);
-    shapes.set(`${l.id}/b`, [l.out]);
-  }
-  return shapes;
-}
+import { paramShapes } from './architecture';
+
+export { paramShapes };
 
 /** A variable that owns `t`'s data; `t` itself is released (tf.variable would leave it counted). */
 export function toVariable(t: tf.Tensor, trainable: boolean): tf.Variable {

@@ -8,6 +8,7 @@ import { createSearchSlice } from './searchSlice';
 import type { AppState } from './types';
 import { createUiSlice } from './uiSlice';
 import { createUploadSlice } from './uploadSlice';
+import { createLibrarySlice } from './librarySlice';
 
 export type { AppState } from './types';
 export type { BackendSlice, BackendState, BackendStatus } from './backendSlice';
@@ -29,4 +30,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createSearchSlice(...a),
   ...createUiSlice(...a),
   ...createUploadSlice(...a),
+  ...createLibrarySlice(...a),
 }));

@@ -87,6 +87,24 @@ export function applyRunEvent(s: AppState, e: RunEvent): Partial<AppState> {
       return { run: { ...run, model: e.model, resolution: e.model.resolution } };
     case 'half-step':
       return { run: { ...run, halfStep: e.half === 'D' ? { half: 'D', loss: e.loss } : null, lastHalf: { half: e.half, loss: e.loss } } };
+    case 'checkpoint':
+      return { run: { ...run, checkpoint: e.checkpoint } };
+    case 'rollback': {
+      // Everything after the checkpoint is undone: drop it from the views, and say so.
+      const after = (images: number) => images <= e.images;
+      return {
+        run: {
+          ...run,
+          images: e.images,
+          losses: run.losses.filter((p) => after(p.images)),
+          growths: run.growths.filter((g) => after(g.images)),
+          stages: run.stages.filter((st) => after(st.imagesEnd)),
+          notes: [...run.notes, { images: e.images, text: `rolled back: ${e.reason}` }],
+        },
+        metrics: { reports: s.metrics.reports.filter((r) => after(r.images)) },
+        samples: { ...s.samples, gallery: s.samples.gallery.filter((g) => after(g.images)), selected: null },
+      };
+    }
     case 'interpolation':
       return { samples: { ...s.samples, interpolation: toGrid(e.grid, run.stage, e.images) } };
     case 'growth':

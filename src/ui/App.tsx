@@ -6,7 +6,9 @@ import { Charts } from './Charts';
 import { Controls } from './Controls';
 import { Header } from './Header';
 import { Samples } from './Samples';
+import { Library, ResumeOffer } from './Library';
 import { Search } from './Search';
+import { useUrlConfig } from './useUrlConfig';
 
 export function App() {
   const startBackend = useAppStore((s) => s.startBackend);
@@ -14,7 +16,9 @@ export function App() {
 
   useEffect(() => {
     void startBackend(requestedBackendFromUrl());
+    void useAppStore.getState().openLibrary();
   }, [startBackend]);
+  const hashProblems = useUrlConfig();
 
   return (
     <div className="page">
@@ -31,6 +35,17 @@ export function App() {
           </div>
         )}
         {status === 'starting' && <p className="muted starting-note">Starting the engine in a background worker…</p>}
+        {hashProblems.length > 0 && (
+          <div className="alert" role="alert" data-testid="hash-problems">
+            <p>Some settings in the link could not be used; the lab uses its defaults for them:</p>
+            <ul>
+              {hashProblems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        <ResumeOffer />
 
         <div className="lab-grid">
           <Controls />
@@ -38,6 +53,7 @@ export function App() {
           <Samples />
           <Charts />
           <Search />
+          <Library />
         </div>
 
         {info && info.attempts.length > 0 && (

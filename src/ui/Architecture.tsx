@@ -166,8 +166,13 @@ function ArchitectureSvg({ model, alpha }: { model: ModelView; alpha: number }) 
 
 function Timeline() {
   const growths = useAppStore((s) => s.run.growths);
+  const notes = useAppStore((s) => s.run.notes);
   const config = useAppStore((s) => s.run.config);
   if (!config) return null;
+  // Growths and notes (rollbacks, backend restarts) in the order they happened.
+  const entries = [...growths.map((g) => ({ kind: 'growth' as const, images: g.images, g })), ...notes.map((n) => ({ kind: 'note' as const, images: n.images, n }))].sort(
+    (a, b) => a.images - b.images,
+  );
   return (
     <div className="timeline-wrap">
       <h3 id="timeline-heading">Growth timeline</h3>
@@ -176,16 +181,22 @@ function Timeline() {
           <span className="tl-stage">stage 0</span> <span className="tl-action">base 4×4</span>{' '}
           <span className="tl-why">G and D start with one 3×3 conv of {config.width} channels each</span>
         </li>
-        {growths.map((g) => (
-          <li key={`${g.stage}-${g.images}`}>
-            <span className="tl-stage">stage {g.stage}</span> <span className="tl-images">at {formatK(g.images)} images</span>{' '}
-            <code className="tl-action">{g.action}</code>{' '}
-            <span className="tl-res">
-              {g.action.startsWith('res') ? '→' : 'at'} {g.resolution}×{g.resolution}
-            </span>{' '}
-            <span className="tl-why">{g.reason}</span>
-          </li>
-        ))}
+        {entries.map((e, i) =>
+          e.kind === 'growth' ? (
+            <li key={`g-${e.g.stage}-${e.g.images}`}>
+              <span className="tl-stage">stage {e.g.stage}</span> <span className="tl-images">at {formatK(e.g.images)} images</span>{' '}
+              <code className="tl-action">{e.g.action}</code>{' '}
+              <span className="tl-res">
+                {e.g.action.startsWith('res') ? '→' : 'at'} {e.g.resolution}×{e.g.resolution}
+              </span>{' '}
+              <span className="tl-why">{e.g.reason}</span>
+            </li>
+          ) : (
+            <li key={`n-${i}`} className="tl-note" data-testid="timeline-note">
+              <span className="tl-images">at {formatK(e.n.images)} images</span> <span className="tl-why">⚠ {e.n.text}</span>
+            </li>
+          ),
+        )}
       </ol>
     </div>
   );

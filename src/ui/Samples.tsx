@@ -1,5 +1,7 @@
 import { useEffect, useId, useRef } from 'react';
 import { useAppStore, type Grid } from '../store';
+import { gridPng } from '../store/runArchive';
+import { downloadBytes } from './download';
 import { formatK } from './format';
 import { InfoText, PanelHeading } from './InfoToggle';
 
@@ -31,6 +33,9 @@ function Gallery() {
       {grid ? (
         <>
           <GridCanvas grid={grid} label={gridLabel(grid, `End of stage ${grid.stage}`)} testId="gallery-grid" />
+          <button type="button" className="chip grid-download" onClick={() => downloadBytes(gridPng(grid), `growlab-stage-${grid.stage}-${grid.resolution}px.png`, 'image/png')}>
+            Download PNG
+          </button>
           <div className="scrub">
             <label htmlFor={id}>Stage</label>
             <input

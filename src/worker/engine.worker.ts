@@ -10,7 +10,7 @@ import type { FeatureNet } from '../core/metrics/featureNet';
 import { loadFeatureNet } from '../core/metrics/featureNets';
 import { hasFeatureNet, loadLabDataset, setUpload } from './datasets';
 import { LabRun } from './labRun';
-import type { BackendInfo, BenchOptions, BenchRow, EngineApi, GrowthCheck, InitOptions, RunConfig, RunEvent, RunEventListener, StepKind, UploadSummary } from './protocol';
+import type { BackendInfo, BenchOptions, BenchRow, EngineApi, GrowthCheck, InitOptions, LabCheckpoint, RunConfig, RunEvent, RunEventListener, StepKind, UploadSummary } from './protocol';
 
 let started: { key: string; info: Promise<BackendInfo> } | null = null;
 /** The training run, if any (one at a time). */
@@ -75,7 +75,7 @@ const api: EngineApi = {
     return Promise.resolve('pong');
   },
 
-  async startRun(config: RunConfig, onEvent: RunEventListener): Promise<void> {
+  async startRun(config: RunConfig, onEvent: RunEventListener, resume?: LabCheckpoint): Promise<void> {
     if (!started) throw new Error('start a backend (init) before training');
     await started.info;
     if (run) {
@@ -86,6 +86,7 @@ const api: EngineApi = {
     const next = new LabRun(config, sender(onEvent), {
       featureNet: () => (hasFeatureNet(config.dataset) ? featureNet(config.dataset) : Promise.resolve(null)),
       loadData: loadLabDataset,
+      ...(resume ? { resume } : {}),
     });
     next.start(); // throws (rejecting this call) when the config is not valid
     run = next;
@@ -108,6 +109,11 @@ const api: EngineApi = {
 
   async stopRun(): Promise<void> {
     await run?.stop();
+  },
+
+  debugFault(kind: 'non-finite' | 'device-lost'): Promise<void> {
+    run?.injectFault(kind);
+    return Promise.resolve();
   },
 };
 

@@ -21,8 +21,9 @@ import { slerpLatents } from '../core/slerp';
 import { DEFAULT_SEARCH, runSearch, type Score, type SearchEvent } from '../core/search/search';
 import { runStage, type LossPoint } from '../core/stage';
 import { DEFAULT_TRAINER, Trainer, type HalfStep, type StepStats, type TrainerConfig } from '../core/trainer';
+import { searchWithLearningRate, withLearningRate } from './checkpoints';
 import { actionSpace, baseGenome, configProblem, formatScore, planActions } from './labConfig';
-import type { GridImage, MetricsReport, ModelView, RunConfig, RunEvent, RunStatus, StepKind } from './protocol';
+import type { GridImage, LabCheckpoint, MetricsReport, ModelView, RunConfig, RunEvent, RunStatus, StepKind } from './protocol';
 
 /** Emits an event; `transfer` lists buffers to move rather than copy. */
 export type Emit = (event: RunEvent, transfer?: Transferable[]) => void;
@@ -32,12 +33,24 @@ export interface LabRunOptions {
   featureNet: () => Promise<FeatureNet | null>;
   /** The images of the run's data set at its resolution. */
   loadData: (c: RunConfig) => Promise<ImageSet>;
+  /** Continue from this checkpoint instead of starting afresh. */
+  resume?: LabCheckpoint;
   now?: () => number;
   /** Minimum time between step events (ms). */
   stepEventMs?: number;
   /** Time between live sample grids while training (ms). */
   liveGridMs?: number;
 }
+
+/** Non-finite losses: the run rolls back to its last checkpoint with a lower learning rate. */
+class DivergedError extends Error {
+  override name = 'DivergedError';
+}
+
+/** Rollbacks a run may take before it gives up and reports the divergence. */
+const MAX_ROLLBACKS = 3;
+/** Inside long progan/manual stages, a checkpoint at least this often (ms). */
+const CHECKPOINT_EVERY_MS = 60_000;
 
 /** Thrown inside a step when the run is stopped; never reported as a failure. */
 class StopSignal extends Error {
@@ -84,7 +97,7 @@ export function gridImage(values: Float32Array, count: number, size: number, cha
 export class LabRun {
   readonly config: RunConfig;
   private readonly emit: Emit;
-  private readonly options: Required<Omit<LabRunOptions, 'featureNet' | 'loadData'>> & Pick<LabRunOptions, 'featureNet' | 'loadData'>;
+  private readonly options: Required<Omit<LabRunOptions, 'featureNet' | 'loadData' | 'resume'>> & Pick<LabRunOptions, 'featureNet' | 'loadData' | 'resume'>;
   private status: RunStatus = 'starting';
   private paused = false;
   private stopRequested = false;
@@ -113,6 +126,13 @@ export class LabRun {
   private lastLiveGrid = 0;
   private liveDue = false;
   private speed: { t: number; images: number }[] = [];
+
+  // Checkpoints and faults.
+  private lastGood: LabCheckpoint | null = null;
+  private lastCheckpointAt = 0;
+  /** progan/manual: the stage in progress, for checkpoints inside it. */
+  private inStage: { index: number; startImages: number; lr: number } | null = null;
+  private fault: 'non-finite' | 'device-lost' | null = null;
 
   constructor(config: RunConfig, emit: Emit, options: LabRunOptions) {
     this.config = { ...config };
@@ -166,6 +186,19 @@ export class LabRun {
     this.wakeUp();
   }
 
+  /** Test hook: the next step sees non-finite weights, or fails as a lost GPU device does. */
+  injectFault(kind: 'non-finite' | 'device-lost'): void {
+    this.fault = kind;
+  }
+
+  private applyFault(t: Trainer): void {
+    const kind = this.fault;
+    this.fault = null;
+    if (kind === 'device-lost') throw new Error('the GPU device was lost (simulated by a test hook)');
+    const [, weight] = t.params.entries().next().value as [string, tf.Variable];
+    weight.assign(tf.fill(weight.shape, Number.NaN));
+  }
+
   stop(): Promise<void> {
     if (this.status === 'done' || this.status === 'stopped' || this.status === 'failed') return this.done;
     this.stopRequested = true;
@@ -179,19 +212,36 @@ export class LabRun {
     const c = this.config;
     try {
       await yieldToEventLoop();
+      this.lastCheckpointAt = this.options.now();
       this.activity(`loading ${c.dataset}…`);
       const data = await this.options.loadData(c);
       this.activity('');
       this.data = data;
       this.fixedZ = tf.tidy(() => tf.tensor2d(new Rng(c.seed + GRID_SEED_OFFSET).normals(GRID_SAMPLES * c.latent), [GRID_SAMPLES, c.latent]));
-      const rng = new Rng(c.seed);
       const stageImages = Math.round(c.kimgPerStage * 1000);
       const actions = planActions(c);
-      const reals = this.realsGrid(data);
-      if (c.mode === 'dggan') {
-        await this.runDggan(data, rng, reals);
-      } else {
-        await this.runSchedule(data, rng, actions, stageImages, reals);
+      let from = this.options.resume ?? null;
+      let lr = from?.lr ?? c.lr;
+      this.lastGood = from;
+      for (let rollbacks = 0; ; rollbacks++) {
+        try {
+          const reals = this.realsGrid(data);
+          if (from && from.kind !== (c.mode === 'dggan' ? 'search' : 'schedule')) throw new Error(`this checkpoint belongs to a ${from.kind === 'search' ? 'dynamic' : 'ProGAN or manual'} run, not a ${c.mode} run`);
+          if (c.mode === 'dggan') await this.runDggan(data, new Rng(c.seed), reals, from?.kind === 'search' ? from : null, lr);
+          else await this.runSchedule(data, new Rng(c.seed), actions, stageImages, reals, from?.kind === 'schedule' ? from : null, lr);
+          break;
+        } catch (e) {
+          if (!(e instanceof DivergedError) || rollbacks >= MAX_ROLLBACKS) throw e;
+          // Non-finite losses: back to the last checkpoint with half the learning rate.
+          this.flushStep();
+          for (const t of [...this.trainers]) t.dispose();
+          this.shown = null;
+          from = this.lastGood;
+          lr /= 2;
+          this.images = from?.images ?? 0;
+          const where = from ? `its checkpoint at ${from.images.toLocaleString('en-US')} images` : 'the start';
+          this.emit({ type: 'rollback', images: this.images, lr, reason: `${e.message}; back to ${where}, learning rate halved to ${lr.toPrecision(3)}` });
+        }
       }
       this.flushStep();
       this.setStatus('done');
@@ -210,14 +260,25 @@ export class LabRun {
   }
 
   /** progan and manual: stage 0 trains the base networks, each later stage opens with one growth. */
-  private async runSchedule(data: ImageSet, rng: Rng, actions: GrowthAction[], stageImages: number, reals: GridImage): Promise<void> {
+  private async runSchedule(
+    data: ImageSet,
+    rng: Rng,
+    actions: GrowthAction[],
+    stageImages: number,
+    reals: GridImage,
+    from: Extract<LabCheckpoint, { kind: 'schedule' }> | null,
+    lr: number,
+  ): Promise<void> {
     const c = this.config;
-    const trainer = this.track(new Trainer(baseGenome(c), this.trainerConfig(stageImages / 2), rng));
+    const trainer = this.track(from ? Trainer.restore(withLearningRate(from.trainer, lr)) : new Trainer(baseGenome(c), this.trainerConfig(stageImages / 2, lr), rng));
+    this.images = trainer.imagesSeen;
     this.started(trainer, actions.length + 1, stageImages * (actions.length + 1), reals);
     const plans = [null, ...actions].map((action, index) => ({ index, action, images: stageImages, batch: c.batch }));
-    for (const plan of plans) {
+    for (const plan of plans.slice(from?.nextStage ?? 0)) {
       this.stage = plan.index;
-      if (plan.action) {
+      // Resuming inside a stage: its growth is already in the weights, and part of it is trained.
+      const done = from && plan.index === from.nextStage ? from.stageDone : 0;
+      if (plan.action && done === 0) {
         // runStage would grow too; growing here first lets the page see the new layers at once.
         trainer.grow(plan.action);
         const reason =
@@ -227,7 +288,9 @@ export class LabRun {
         this.emit({ type: 'growth', stage: plan.index, images: this.images, action: formatAction(plan.action), resolution: resolutionOf(trainer.genome), reason });
         this.showModel(trainer);
       }
-      const record = await runStage(trainer, data, { ...plan, action: null }, rng, (p) => this.afterStep(trainer, p, trainer.imagesSeen));
+      this.inStage = { index: plan.index, startImages: trainer.imagesSeen - done, lr };
+      const record = await runStage(trainer, data, { ...plan, action: null, images: plan.images - done }, trainer.rng, (p) => this.afterStep(trainer, p, trainer.imagesSeen));
+      this.inStage = null;
       this.flushStep();
       this.emit({
         type: 'stage-done',
@@ -235,7 +298,7 @@ export class LabRun {
           index: record.index,
           action: plan.action ? formatAction(plan.action) : null,
           resolution: record.resolution,
-          imagesStart: record.imagesStart,
+          imagesStart: record.imagesStart - done,
           imagesEnd: record.imagesEnd,
           wallMs: record.wallMs,
           params: record.params,
@@ -243,17 +306,32 @@ export class LabRun {
         },
       });
       await this.measure(trainer, plan.index);
+      await this.checkpointSchedule(trainer, plan.index + 1, 0, lr);
       this.stageBoundary();
     }
   }
 
-  private async runDggan(data: ImageSet, rng: Rng, reals: GridImage): Promise<void> {
+  private async checkpointSchedule(trainer: Trainer, nextStage: number, stageDone: number, lr: number): Promise<void> {
+    this.saveCheckpoint({ version: 1, kind: 'schedule', images: trainer.imagesSeen, lr, nextStage, stageDone, trainer: await trainer.snapshot() });
+  }
+
+  /** Keeps a checkpoint for rollbacks and hands a copy to the page to save. */
+  private saveCheckpoint(checkpoint: LabCheckpoint): void {
+    this.lastGood = checkpoint;
+    this.lastCheckpointAt = this.options.now();
+    this.emit({ type: 'checkpoint', checkpoint });
+  }
+
+  private async runDggan(data: ImageSet, rng: Rng, reals: GridImage, from: Extract<LabCheckpoint, { kind: 'search' }> | null, lr: number): Promise<void> {
     const c = this.config;
     const candidateImages = Math.round(c.candidateKimg * 1000);
     // Candidates are scored after their fade-in has finished (over half their images), as the CLI does.
-    const initial = this.track(new Trainer(baseGenome(c), this.trainerConfig(candidateImages / 2), rng.fork()));
+    const start = from ? searchWithLearningRate(from.search, lr) : this.track(new Trainer(baseGenome(c), this.trainerConfig(candidateImages / 2, lr), rng.fork()));
     const budget = Math.round(c.budgetKimg * 1000);
-    this.started(initial, null, budget, reals);
+    this.images = from?.images ?? 0;
+    const restored: Trainer[] = [];
+    // runSearch restores the models that have weights in history order; the current one is shown first.
+    const restoredIds = (from?.search.history ?? []).filter((r) => from!.search.trainers[r.id]).map((r) => r.id);
     const net = await this.options.featureNet();
     const cfg = {
       ...DEFAULT_SEARCH,
@@ -267,11 +345,37 @@ export class LabRun {
     const created = new Map<number, { action: string | null; stage: number; resolution: number }>();
     const scores = new Map<number, { score: number; metric: string }>();
     const perStage = new Map<number, number>();
-    let trainingStage = 0;
-    let stageStart = 0;
+    for (const h of from?.search.history ?? []) {
+      created.set(h.id, { action: h.action, stage: h.stage, resolution: h.resolution });
+      scores.set(h.id, { score: h.score, metric: h.metric });
+      perStage.set(h.stage, (perStage.get(h.stage) ?? 0) + 1);
+    }
+    let trainingStage = from?.trainingStage ?? 0;
+    let stageStart = this.images;
     let stageT0 = this.options.now();
     const score = this.searchScorer(data, net);
-    const result = await runSearch(initial, data, score, cfg, rng, {
+    const current = (cp: typeof start) => (cp instanceof Trainer ? cp : null);
+    let startedShown = false;
+    const showStart = (t: Trainer) => {
+      if (startedShown) return;
+      startedShown = true;
+      this.started(t, null, budget, reals);
+    };
+    const initialTrainer = current(start);
+    if (initialTrainer) showStart(initialTrainer);
+    const result = await runSearch(start, data, score, cfg, rng, {
+      onRestore: (t) => {
+        this.track(t);
+        const id = restoredIds[restored.length];
+        restored.push(t);
+        if (id === from?.search.currentId) {
+          this.activeLabel = `model #${id}`;
+          showStart(t);
+        }
+      },
+      onCheckpoint: async (cp) => {
+        this.saveCheckpoint({ version: 1, kind: 'search', images: cp.used, lr, trainingStage, search: cp });
+      },
       onEvent: (e: SearchEvent) => {
         switch (e.type) {
           case 'step':
@@ -410,6 +514,10 @@ export class LabRun {
       this.flushStep();
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
+    if (this.fault) this.applyFault(t);
+    const inStage = this.inStage;
+    if (inStage && turn === 'full' && this.options.now() - this.lastCheckpointAt >= CHECKPOINT_EVERY_MS)
+      await this.checkpointSchedule(t, inStage.index, t.imagesSeen - inStage.startImages, inStage.lr);
     if (this.shown?.trainer !== t || this.shown.genome !== t.genome) this.showModel(t);
     if (this.liveDue) {
       this.liveDue = false;
@@ -420,7 +528,7 @@ export class LabRun {
 
   private afterStep(trainer: Trainer | null, p: LossPoint, images: number): void {
     if (!Number.isFinite(p.dLoss) || !Number.isFinite(p.gLoss))
-      throw new Error(`training diverged at ${images} images (D loss ${p.dLoss}, G loss ${p.gLoss}): try a lower learning rate`);
+      throw new DivergedError(`training diverged at ${images.toLocaleString('en-US')} images (D loss ${p.dLoss}, G loss ${p.gLoss})`);
     this.images = images;
     const w = this.window;
     w.steps++;
@@ -521,9 +629,9 @@ export class LabRun {
     this.emit({ type: 'model', images: this.images, model: modelView(t, this.activeLabel) });
   }
 
-  private trainerConfig(fadeImages: number): TrainerConfig {
+  private trainerConfig(fadeImages: number, lr: number): TrainerConfig {
     const c = this.config;
-    return { ...DEFAULT_TRAINER, loss: c.loss, adam: { ...DEFAULT_TRAINER.adam, lr: c.lr }, fadeImages: Math.round(fadeImages), space: actionSpace(c) };
+    return { ...DEFAULT_TRAINER, loss: c.loss, adam: { ...DEFAULT_TRAINER.adam, lr }, fadeImages: Math.round(fadeImages), space: actionSpace(c) };
   }
 
   private realsGrid(data: ImageSet): GridImage {

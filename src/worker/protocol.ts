@@ -7,7 +7,8 @@
  */
 
 import type { BackendName } from '../core/backend/names';
-import type { CandidateRecord } from '../core/search/search';
+import type { CandidateRecord, SearchCheckpoint } from '../core/search/search';
+import type { TrainerSnapshot } from '../core/trainer';
 import type { StageRecord } from '../core/stage';
 
 import type { BenchRow } from '../core/bench/cases';
@@ -69,7 +70,7 @@ export interface EngineApi {
    * through `onEvent` (pass it wrapped in `Comlink.proxy`), ending with a status event
    * 'done', 'stopped' or 'failed'.
    */
-  startRun(config: RunConfig, onEvent: RunEventListener): Promise<void>;
+  startRun(config: RunConfig, onEvent: RunEventListener, resume?: LabCheckpoint): Promise<void>;
   /** Hold training before the next step. */
   pause(): Promise<void>;
   resume(): Promise<void>;
@@ -77,7 +78,36 @@ export interface EngineApi {
   stepOnce(kind: StepKind): Promise<void>;
   /** End the run; resolves when its tensors are freed. */
   stopRun(): Promise<void>;
+  /** Test hooks: make the next training step's weights non-finite, or fail the run as a lost GPU device would. */
+  debugFault(kind: 'non-finite' | 'device-lost'): Promise<void>;
 }
+
+/**
+ * Where a run can continue from: written after every stage (and every minute inside long
+ * progan/manual stages), saved by the page, and passed back to `startRun` to resume.
+ * Weights travel as Float32Arrays (structured clone; IndexedDB stores them as they are).
+ */
+export type LabCheckpoint = {
+  version: 1;
+  /** Run images when it was taken. */
+  images: number;
+  /** The learning rate in force (lowered by each rollback). */
+  lr: number;
+} & (
+  | {
+      kind: 'schedule';
+      /** The stage to continue with, and the images of it already trained (0: from its start). */
+      nextStage: number;
+      stageDone: number;
+      trainer: TrainerSnapshot;
+    }
+  | {
+      kind: 'search';
+      /** Training stages finished (numbers the next one). */
+      trainingStage: number;
+      search: SearchCheckpoint;
+    }
+);
 
 // --- training runs -------------------------------------------------------------------------------
 
@@ -250,6 +280,10 @@ export type RunEvent =
   | { type: 'stage-done'; stage: StageSummary }
   | { type: 'metrics'; metrics: MetricsReport }
   | { type: 'samples'; kind: 'live' | 'stage'; stage: number; images: number; grid: GridImage }
+  /** A point to resume from (the page saves it). */
+  | { type: 'checkpoint'; checkpoint: LabCheckpoint }
+  /** Training diverged: the run went back to its last checkpoint (`images`) with a lower learning rate. */
+  | { type: 'rollback'; images: number; lr: number; reason: string }
   /** A walk through latent space between two fixed latents (spherical interpolation), one row. */
   | { type: 'interpolation'; images: number; grid: GridImage }
   | { type: 'search'; update: SearchUpdate };

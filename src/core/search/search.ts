@@ -136,6 +136,8 @@ export interface SearchHooks {
   beforeCandidate?: (child: Trainer, parent: Trainer, action: GrowthAction) => void;
   /** Called between stages with the state to resume from. */
   onCheckpoint?: (c: SearchCheckpoint) => Promise<void>;
+  /** Called with each model restored from a checkpoint when a search resumes. */
+  onRestore?: (t: Trainer) => void;
 }
 
 /**
@@ -159,7 +161,9 @@ export async function runSearch(
   const history: Entry[] = resumed
     ? resumed.history.map((record) => {
         const snap = resumed.trainers[record.id];
-        return { record, trainer: snap ? Trainer.restore(snap) : null };
+        const trainer = snap ? Trainer.restore(snap) : null;
+        if (trainer) hooks.onRestore?.(trainer);
+        return { record, trainer };
       })
     : [];
   const describe = (t: Trainer, id: number, parentId: number | null, stage: number, action: GrowthAction | null) => {
