@@ -117,6 +117,7 @@ export function importRun(bytes: Uint8Array): SavedRun {
     throw new ArchiveError(`not a GrowLab run: the file is not a zip archive, or it is truncated (${(e as Error).message})`);
   }
   const main = files[RUN_FILE];
+  if (!main && files['generator.json']) throw new ArchiveError('this is a generator export (generator.json), not a whole run: only runs can be imported into the lab');
   if (!main) throw new ArchiveError(`not a GrowLab run: there is no ${RUN_FILE} inside`);
   let json: unknown;
   try {

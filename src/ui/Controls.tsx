@@ -328,12 +328,13 @@ export function Controls() {
           <legend>Model and data</legend>
           <SelectField label="Mode" value={config.mode} options={RUN_MODES} format={(m: RunMode) => MODE_LABELS[m]} onChange={(mode) => set({ mode })} />
           <SelectField label="Data set" value={config.dataset} options={LAB_DATASETS} format={(d: LabDataset) => DATASET_LABELS[d]} onChange={(dataset) => set({ dataset })} />
-          {config.dataset === 'upload' && <UploadPicker />}
           <SelectField label="Resolution" value={config.resolution} options={LAB_RESOLUTIONS} format={(r: LabResolution) => `${r}×${r} px`} onChange={(resolution) => set({ resolution })} />
           <SelectField label="Width at 4×4" value={config.width} options={WIDTHS} format={(w) => `${w} channels`} onChange={(width) => set({ width })} />
           <SelectField label="Latent size" value={config.latent} options={LATENTS} onChange={(latent) => set({ latent })} />
           {config.mode === 'manual' && <ActionPicker config={config} setConfig={set} />}
         </fieldset>
+        {/* Outside the fieldsets: choosing new images while a run trains leaves that run alone. */}
+        {config.dataset === 'upload' && <UploadPicker />}
         <fieldset disabled={active}>
           <legend>Training</legend>
           <NumberField label="kimg per stage" unit="thousand images" value={config.kimgPerStage} min={0.01} max={1000} step={0.1} onChange={(kimgPerStage) => set({ kimgPerStage })} />
