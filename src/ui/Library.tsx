@@ -68,7 +68,7 @@ function RunRow({ meta, current, busy }: { meta: SavedRunMeta; current: boolean;
       )}
       <span className="muted library-detail">
         {MODE_LABELS[meta.mode]} · {meta.dataset} · {meta.resolution}×{meta.resolution} · {formatInt(meta.images)} images · {meta.stages} stages ·{' '}
-        {wasInterrupted(meta) ? 'interrupted' : meta.status} · {formatBytes(meta.bytes)} · saved {when(meta.savedAt)}
+        {current && busy ? 'training now' : wasInterrupted(meta) ? 'interrupted' : meta.status} · {formatBytes(meta.bytes)} · saved {when(meta.savedAt)}
       </span>
       <span className="library-actions">
         <button type="button" className="chip" disabled={busy} onClick={() => void openSaved(meta.id, false)}>
