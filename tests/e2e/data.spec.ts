@@ -2,22 +2,13 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { encode } from 'fast-png';
 import { watchConsole } from './console';
+import { openLab, tinySettings } from './helpers';
 
 /**
  * The lab beyond shapes: a built data set (MNIST) trains, uploads are decoded in the worker with a
  * message per bad file, a run forced onto WebGPU trains and grows, and the page passes axe-core.
  */
 
-async function tinyConfig(page: import('@playwright/test').Page, kimg: string) {
-  const settings = page.getByRole('form', { name: 'Run settings' });
-  await settings.getByLabel('Mode').selectOption('progan');
-  await settings.getByLabel('Resolution').selectOption('16');
-  await settings.getByLabel('Width at 4×4').selectOption('8');
-  await settings.getByLabel('Latent size').selectOption('16');
-  await settings.getByLabel('kimg per stage').fill(kimg);
-  await settings.getByLabel('Batch').selectOption('8');
-  return settings;
-}
 
 /** A w×h PNG of one colour with a darker square: enough for the decoder, different per index. */
 function png(i: number, w = 40, h = 40): Buffer {
@@ -33,9 +24,8 @@ function png(i: number, w = 40, h = 40): Buffer {
 test('MNIST trains in the lab: its digits are the training data and the losses are finite', async ({ page }) => {
   test.setTimeout(120_000);
   const { errors } = watchConsole(page);
-  await page.goto('/?backend=wasm');
-  await expect(page.getByTestId('backend')).toHaveAttribute('data-status', 'ready', { timeout: 90_000 });
-  const settings = await tinyConfig(page, '0.1');
+  await openLab(page);
+  const settings = await tinySettings(page, '0.1');
   await settings.getByLabel('Data set').selectOption('mnist');
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByRole('img', { name: /training images at 16×16/ })).toBeVisible({ timeout: 60_000 });
@@ -49,9 +39,8 @@ test('MNIST trains in the lab: its digits are the training data and the losses a
 test('uploads: good images make a data set, each bad file gets its own message, and a run trains on them', async ({ page }) => {
   test.setTimeout(120_000);
   const { errors } = watchConsole(page);
-  await page.goto('/?backend=wasm');
-  await expect(page.getByTestId('backend')).toHaveAttribute('data-status', 'ready', { timeout: 90_000 });
-  const settings = await tinyConfig(page, '0.1');
+  await openLab(page);
+  const settings = await tinySettings(page, '0.1');
   await settings.getByLabel('Data set').selectOption('upload');
   await expect(page.getByRole('button', { name: 'Start' })).toBeDisabled();
   const good = Array.from({ length: 18 }, (_, i) => ({ name: `good-${i}.png`, mimeType: 'image/png', buffer: png(i) }));
@@ -93,7 +82,7 @@ test('a lab run forced onto WebGPU trains with finite losses and grows', async (
   const backend = page.getByTestId('backend');
   await expect(backend).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
   await expect(backend).toHaveAttribute('data-backend', 'webgpu');
-  const settings = await tinyConfig(page, '0.05');
+  const settings = await tinySettings(page, '0.05');
   await settings.getByLabel('Loss').selectOption('logistic');
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByTestId('architecture')).toHaveAttribute('data-resolution', '8', { timeout: 180_000 });
@@ -107,8 +96,7 @@ test('a lab run forced onto WebGPU trains with finite losses and grows', async (
 });
 
 test('the main page has no serious or critical accessibility violations (axe-core)', async ({ page }) => {
-  await page.goto('/?backend=wasm');
-  await expect(page.getByTestId('backend')).toHaveAttribute('data-status', 'ready', { timeout: 90_000 });
+  await openLab(page);
   for (const open of [false, true]) {
     if (open) await page.getByRole('button', { name: /info/i }).first().click();
     const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { encode } from 'fast-png';
 import { watchConsole } from './console';
+import { openLab, tinySettings } from './helpers';
 
 /**
  * Never lose a run: autosave and resume after a reload, export then import, a rollback after
@@ -13,20 +14,10 @@ import { watchConsole } from './console';
 const BAD = 'tests/fixtures/bad-inputs';
 const corpus = JSON.parse(readFileSync(join(BAD, 'expected.json'), 'utf8')) as { file: string; kind: 'upload' | 'import' | 'hash'; message: string }[];
 
-async function open(page: Page, query = '?backend=wasm') {
-  await page.goto(`/${query}`);
-  await expect(page.getByTestId('backend')).toHaveAttribute('data-status', 'ready', { timeout: 90_000 });
-}
 
 /** A tiny ProGAN run on shapes: 4 → 8 → 16 px, `kimg` thousand images a stage. */
 async function tinyRun(page: Page, kimg: string) {
-  const settings = page.getByRole('form', { name: 'Run settings' });
-  await settings.getByLabel('Mode').selectOption('progan');
-  await settings.getByLabel('Resolution').selectOption('16');
-  await settings.getByLabel('Width at 4×4').selectOption('8');
-  await settings.getByLabel('Latent size').selectOption('16');
-  await settings.getByLabel('kimg per stage').fill(kimg);
-  await settings.getByLabel('Batch').selectOption('8');
+  const settings = await tinySettings(page, kimg);
   await settings.getByLabel('Loss').selectOption('logistic');
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
@@ -38,7 +29,7 @@ const imagesOf = async (page: Page) => Number(await page.getByTestId('images').g
 test('a reload mid-run offers to continue, and continuing keeps every finished stage', async ({ page }) => {
   test.setTimeout(180_000);
   const { errors } = watchConsole(page);
-  await open(page);
+  await openLab(page);
   await tinyRun(page, '0.3');
   await expect.poll(() => galleryCount(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
   // Saved: the library lists the run once its first stage ended.
@@ -60,7 +51,7 @@ test('a reload mid-run offers to continue, and continuing keeps every finished s
 test('export then import gives the same architecture, metrics and samples', async ({ page }) => {
   test.setTimeout(180_000);
   const { errors } = watchConsole(page);
-  await open(page);
+  await openLab(page);
   await tinyRun(page, '0.1');
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
   const look = async () => ({
@@ -87,7 +78,7 @@ test('export then import gives the same architecture, metrics and samples', asyn
 test('non-finite weights are rolled back to the last checkpoint with a lower learning rate, and training goes on', async ({ page }) => {
   test.setTimeout(180_000);
   const { errors } = watchConsole(page);
-  await open(page);
+  await openLab(page);
   await tinyRun(page, '0.2');
   await expect.poll(() => galleryCount(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
   await page.evaluate(() => (globalThis as unknown as { growlab: { engine: { debugFault(k: string): Promise<void> } } }).growlab.engine.debugFault('non-finite'));
@@ -101,7 +92,7 @@ test('non-finite weights are rolled back to the last checkpoint with a lower lea
 
 test('a lost device restarts the run on the next backend from its checkpoint', async ({ page }) => {
   test.setTimeout(180_000);
-  await open(page);
+  await openLab(page);
   await tinyRun(page, '0.2');
   await expect.poll(() => galleryCount(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
   await page.evaluate(() => (globalThis as unknown as { growlab: { engine: { debugFault(k: string): Promise<void> } } }).growlab.engine.debugFault('device-lost'));
@@ -119,7 +110,7 @@ test('every bad input of the corpus gets its message while training goes on, and
     const url = new URL(r.url());
     if (!['blob:', 'data:'].includes(url.protocol) && url.origin !== new URL(baseURL!).origin) foreign.push(r.url());
   });
-  await open(page);
+  await openLab(page);
   // Train on uploaded images, so the upload picker is on screen during the run.
   const settings = page.getByRole('form', { name: 'Run settings' });
   await settings.getByLabel('Data set').selectOption('upload');
