@@ -54,6 +54,20 @@ describe('DGGAN search', () => {
     }
   });
 
+  it('ends at the data resolution with several parents, however the search explored before', async () => {
+    // 4 → 16 px (two growths), three parents: stale low-resolution parents must not be grown late.
+    const data16 = makeShapes({ count: 32, size: 16, seed: 4 });
+    const tc = { ...trainerConfig, space: { ...space, maxResolution: 16 } };
+    for (const seed of [1, 2, 3, 4]) {
+      const rng = new Rng(seed);
+      const initial = new Trainer(createBaseGenome({ channels: 3, latent: 8, width: 8 }), tc, rng.fork());
+      const result = await runSearch(initial, data16, score, { ...cfg, topK: 3, keepProbability: 0.4, minCandidates: 2, budgetImages: 160 }, rng);
+      expect(result.final.resolution, `seed ${seed}`).toBe(16);
+      expect(result.imagesUsed).toBeLessThanOrEqual(160);
+      result.trainer.dispose();
+    }
+  });
+
   it('grows each candidate from a parent in the history by a legal action, and continues from the best', async () => {
     const { result, events } = await search(2);
     const ids = new Set(result.history.map((c) => c.id));

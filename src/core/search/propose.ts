@@ -6,7 +6,8 @@
  *   represented by at least one candidate, so a small sample never leaves a whole kind untried.
  * - Deadline: the search must end at the data resolution. When the images left would not pay for
  *   the resolution growths a parent still needs (one growth stage each) plus one more stage, that
- *   parent proposes only resolution growths.
+ *   parent proposes only resolution growths; a parent that could not get there even so proposes
+ *   nothing (search.ts), and the stage trains no more candidates than the deadline reserved.
  * - No more candidates than the budget can train while leaving a training stage; the cap drops
  *   candidates of the most represented kind first.
  */
@@ -34,6 +35,11 @@ export const doublingsTo = (res: number, target: number) => Math.max(0, Math.rou
  */
 export function mustGrowResolution(doublings: number, imagesLeft: number, stageCost: number): boolean {
   return doublings > 0 && imagesLeft < (doublings + 1) * stageCost;
+}
+
+/** True when even growing the resolution at every remaining stage would not reach the data resolution. */
+export function cannotReach(doublings: number, imagesLeft: number, stageCost: number): boolean {
+  return doublings > 0 && imagesLeft < doublings * stageCost;
 }
 
 export function proposeCandidates<P>(all: Proposal<P>[], rng: Rng, o: ProposeOptions): Proposal<P>[] {

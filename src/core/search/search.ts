@@ -15,7 +15,7 @@ import { resolutionOf, type Genome } from '../genome';
 import { Rng } from '../rng';
 import { runStage, type LossPoint } from '../stage';
 import { Trainer, type TrainerSnapshot } from '../trainer';
-import { doublingsTo, mustGrowResolution, proposeCandidates } from './propose';
+import { cannotReach, doublingsTo, mustGrowResolution, proposeCandidates } from './propose';
 
 export interface SearchConfig {
   /** Parents per growth stage: the best K models of the history. */
@@ -226,22 +226,31 @@ export async function runSearch(
           const { score: _s, metric: _m, imagesUsed: _u, ...base } = h.record;
           h.record = await scored(h.trainer, base);
         }
-      const parents = rankCandidates(history.filter((h) => h.trainer).map((h) => h.record))
+      // Under the resolution deadline, a model that could no longer reach the data resolution
+      // (even growing it at every remaining stage) is a dead end and no parent, unless all are.
+      const stageCost = cfg.minCandidates * cfg.candidateImages + cfg.stageImages;
+      const left = cfg.budgetImages - used;
+      const deadline = cfg.reachResolution ?? true;
+      const doublingsOf = (t: Trainer) => doublingsTo(resolutionOf(t.genome), t.config.space.maxResolution);
+      const holders = history.filter((h) => h.trainer);
+      const reachable = holders.filter((h) => !deadline || !cannotReach(doublingsOf(h.trainer!), left, stageCost));
+      const parents = rankCandidates((reachable.length > 0 ? reachable : holders).map((h) => h.record))
         .slice(0, cfg.topK)
         .map((r) => history.find((h) => h.record.id === r.id)!);
       // A parent still fading in grows once its fade is complete (Trainer.grow finishes it).
-      const stageCost = cfg.minCandidates * cfg.candidateImages + cfg.stageImages;
-      const all = parents.flatMap((p) => {
-        const genome = completeFade(p.trainer!.genome);
-        const space = p.trainer!.config.space;
-        const actions = legalActions(genome, space);
-        const forced = (cfg.reachResolution ?? true) && mustGrowResolution(doublingsTo(resolutionOf(genome), space.maxResolution), cfg.budgetImages - used, stageCost);
-        return actions.filter((a) => !forced || a.kind === 'res').map((action) => ({ parent: p, action }));
-      });
+      const plans = parents.map((p) => ({
+        actions: legalActions(completeFade(p.trainer!.genome), p.trainer!.config.space).map((action) => ({ parent: p, action })),
+        forced: deadline && mustGrowResolution(doublingsOf(p.trainer!), left, stageCost),
+      }));
+      const all = plans.flatMap((pl) => (pl.forced ? pl.actions.filter((x) => x.action.kind === 'res') : pl.actions));
       if (all.length === 0) break;
-      // No more candidates than the budget can train while leaving a training stage.
-      const room = Math.floor((cfg.budgetImages - used - cfg.stageImages) / cfg.candidateImages);
-      const kept = proposeCandidates(all, rng, { keepProbability: cfg.keepProbability, minCandidates: cfg.minCandidates, room });
+      // No more candidates than the budget can train while leaving a training stage and, under
+      // the deadline, the growth stages still needed after this one; once the deadline binds, no
+      // more than the stage cost it reserved.
+      const binding = plans.some((pl) => pl.forced);
+      const stillNeeded = deadline ? Math.max(0, Math.min(...parents.map((p) => doublingsOf(p.trainer!))) - (binding ? 1 : 0)) : 0;
+      const room = Math.floor((left - cfg.stageImages - stillNeeded * stageCost) / cfg.candidateImages);
+      const kept = proposeCandidates(all, rng, { keepProbability: cfg.keepProbability, minCandidates: cfg.minCandidates, room: binding ? Math.min(room, cfg.minCandidates) : room });
 
       const born: Entry[] = [];
       for (const { parent, action } of kept) {
