@@ -70,8 +70,8 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'search',
     label: 'Search demo',
-    description: 'The dynamic search on shapes at 16 px: a few candidates per growth stage, a 10 k image budget.',
-    config: { dataset: 'shapes', mode: 'dggan', resolution: 16, kimgPerStage: 1.5, batch: 16, width: 16, latent: 32, lr: 0.002, loss: 'logistic', budgetKimg: 10, candidateKimg: 0.5, topK: 2, keepP: 0.15 },
+    description: 'The dynamic search on shapes at 16 px: G convs, D convs and resolution growths compete at every growth stage, within a 14 k image budget that must end at 16 px.',
+    config: { dataset: 'shapes', mode: 'dggan', resolution: 16, kimgPerStage: 1.5, batch: 16, width: 16, latent: 32, lr: 0.002, loss: 'logistic', budgetKimg: 14, candidateKimg: 0.5, topK: 2, keepP: 0.15 },
   },
   {
     id: 'quality',

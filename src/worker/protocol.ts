@@ -161,7 +161,7 @@ export interface RunConfig {
   candidateKimg: number;
   /** dggan: parents per growth stage (the best K models so far). */
   topK: number;
-  /** dggan: probability that a legal action becomes a candidate (at least 2 per stage). */
+  /** dggan: probability that a legal action becomes a candidate (every kind of action is tried at least once a stage). */
   keepP: number;
   /** Real and generated images per metric evaluation after each stage. */
   evalSamples: number;

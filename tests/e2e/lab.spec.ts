@@ -136,7 +136,7 @@ test('a tiny dynamic run shows the search tree with scored candidates and the ch
 });
 
 /**
- * The README's screenshot: the "2-minute demo" preset mid-run at 16×16. Slow (a minute or two), so
+ * The README's screenshot: the "2-minute demo" preset on MNIST mid-run at 16×16. Slow (a minute or two), so
  * it runs only when asked: LAB_README_SHOT=1 npx playwright test lab -g README.
  */
 test('README screenshot: the 2-minute demo mid-run', async ({ page }) => {
@@ -146,6 +146,7 @@ test('README screenshot: the 2-minute demo mid-run', async ({ page }) => {
   await page.goto('/?backend=wasm');
   await expect(page.getByTestId('backend')).toHaveAttribute('data-status', 'ready', { timeout: 90_000 });
   await page.getByRole('button', { name: '2-minute demo' }).click();
+  await page.getByRole('form', { name: 'Run settings' }).getByLabel('Data set').selectOption('mnist');
   const t0 = Date.now();
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByTestId('architecture')).toHaveAttribute('data-resolution', '16', { timeout: 240_000 });
