@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import type { StateCreator } from 'zustand';
 import { configProblem, MODE_LABELS } from '../worker/labConfig';
-import { callEngine, terminateEngine, type EngineClient } from '../worker/client';
+import { callEngine, onEngineCrash, terminateEngine, type EngineClient } from '../worker/client';
 import { approximateBytes, loadRun, SAVED_RUN_VERSION, saveRun, type SavedRun, type SavedRunMeta } from './runLibrary';
 import type { LabCheckpoint, ModelView, RunConfig, RunEvent, RunStatus, StageSummary, StepKind } from '../worker/protocol';
 import { EMPTY_METRICS } from './metricsSlice';
@@ -167,8 +167,9 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     const s = get();
     const checkpoint = s.run.checkpoint;
     const next = nextBackend(s.backend.info?.backend);
-    if (!BACKEND_LOST.test(error) || !checkpoint || !next || !s.run.config) return;
-    const note = { images: checkpoint.images, text: `${s.backend.info?.backend ?? 'the backend'} failed (${error}); restarted on ${next} from the checkpoint at ${checkpoint.images.toLocaleString('en-US')} images` };
+    if (!BACKEND_LOST.test(error) || !next || !s.run.config) return;
+    const from = checkpoint ? `from the checkpoint at ${checkpoint.images.toLocaleString('en-US')} images` : 'from the start (no stage had finished)';
+    const note = { images: checkpoint?.images ?? 0, text: `${s.backend.info?.backend ?? 'the backend'} failed (${error}); restarted on ${next} ${from}` };
     set((st) => ({ run: { ...st.run, status: 'starting', error: null, notes: [...st.run.notes, note] } }));
     terminateEngine();
     await get().startBackend(next);
@@ -177,9 +178,19 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
       return;
     }
     const config = get().run.config!;
-    set((st) => rewindTo(st, checkpoint));
+    if (checkpoint) set((st) => rewindTo(st, checkpoint));
+    else set((st) => ({ run: { ...EMPTY_RUN, status: 'starting', config, notes: st.run.notes }, metrics: EMPTY_METRICS, samples: EMPTY_SAMPLES, search: EMPTY_SEARCH }));
     await launch(config, checkpoint);
   };
+
+  // A worker that dies mid-run sends no status: hear it from the worker itself.
+  onEngineCrash((message) => {
+    const st = get().run.status;
+    if (st !== 'starting' && st !== 'running' && st !== 'paused') return;
+    currentRun++; // the dead worker's events, if any arrive, are stale
+    set((s) => ({ run: { ...s.run, status: 'failed', error: message } }));
+    void recover(message);
+  });
 
   return {
     run: EMPTY_RUN,

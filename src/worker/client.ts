@@ -15,6 +15,15 @@ interface Engine {
 
 let engine: Engine | null = null;
 
+/** Who wants to hear that the worker died (an uncaught error, or a script that failed to load). */
+const crashListeners = new Set<(message: string) => void>();
+
+/** Calls `listener` when the engine worker dies; returns the unsubscribe function. */
+export function onEngineCrash(listener: (message: string) => void): () => void {
+  crashListeners.add(listener);
+  return () => crashListeners.delete(listener);
+}
+
 function createEngine(): Engine {
   const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), {
     type: 'module',
@@ -23,7 +32,9 @@ function createEngine(): Engine {
   const failed = new Promise<never>((_, reject) => {
     worker.addEventListener('error', (event) => {
       event.preventDefault();
-      reject(new Error(`The engine worker failed to start: ${event.message || 'script error'}`));
+      const message = event.message || 'script error';
+      reject(new Error(`The engine worker failed to start: ${message}`));
+      for (const listener of crashListeners) listener(`the engine worker crashed (${message})`);
     });
     worker.addEventListener('messageerror', () => {
       reject(new Error('The engine worker sent a message that could not be read'));

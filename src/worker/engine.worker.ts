@@ -111,8 +111,12 @@ const api: EngineApi = {
     await run?.stop();
   },
 
-  debugFault(kind: 'non-finite' | 'device-lost'): Promise<void> {
-    run?.injectFault(kind);
+  debugFault(kind: 'non-finite' | 'device-lost' | 'crash'): Promise<void> {
+    if (kind === 'crash')
+      setTimeout(() => {
+        throw new Error('simulated crash (test hook)');
+      });
+    else run?.injectFault(kind);
     return Promise.resolve();
   },
 };

@@ -78,8 +78,11 @@ export interface EngineApi {
   stepOnce(kind: StepKind): Promise<void>;
   /** End the run; resolves when its tensors are freed. */
   stopRun(): Promise<void>;
-  /** Test hooks: make the next training step's weights non-finite, or fail the run as a lost GPU device would. */
-  debugFault(kind: 'non-finite' | 'device-lost'): Promise<void>;
+  /**
+   * Test hooks: make the next training step's weights non-finite, fail the run as a lost GPU device
+   * would, or crash the whole worker with an uncaught error.
+   */
+  debugFault(kind: 'non-finite' | 'device-lost' | 'crash'): Promise<void>;
 }
 
 /**

@@ -90,17 +90,21 @@ test('non-finite weights are rolled back to the last checkpoint with a lower lea
   expect(errors).toEqual([]);
 });
 
-test('a lost device restarts the run on the next backend from its checkpoint', async ({ page }) => {
-  test.setTimeout(180_000);
-  await openLab(page);
-  await tinyRun(page, '0.2');
-  await expect.poll(() => galleryCount(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
-  await page.evaluate(() => (globalThis as unknown as { growlab: { engine: { debugFault(k: string): Promise<void> } } }).growlab.engine.debugFault('device-lost'));
-  await expect(page.getByTestId('timeline-note')).toContainText('restarted on cpu', { timeout: 60_000 });
-  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'cpu', { timeout: 60_000 });
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
-  await expect(page.getByTestId('gallery')).toHaveAttribute('data-count', '3');
-});
+for (const fault of ['device-lost', 'crash'] as const)
+  test(`${fault === 'crash' ? 'a crashed worker' : 'a lost device'} restarts the run on the next backend from its checkpoint`, async ({ page }) => {
+    test.setTimeout(180_000);
+    await openLab(page);
+    await tinyRun(page, '0.2');
+    // Saved: stage 0 ended and its checkpoint reached the library.
+    await expect(page.getByTestId('library-run')).toHaveCount(1, { timeout: 60_000 });
+    await page.evaluate((f) => (globalThis as unknown as { growlab: { engine: { debugFault(k: string): Promise<void> } } }).growlab.engine.debugFault(f), fault);
+    const note = page.getByTestId('timeline-note');
+    await expect(note).toContainText('restarted on cpu', { timeout: 60_000 });
+    if (fault === 'crash') await expect(note).toContainText('the engine worker crashed');
+    await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'cpu', { timeout: 60_000 });
+    await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+    await expect(page.getByTestId('gallery')).toHaveAttribute('data-count', '3');
+  });
 
 test('every bad input of the corpus gets its message while training goes on, and no request leaves the origin', async ({ page, baseURL }) => {
   test.setTimeout(240_000);
