@@ -69,7 +69,7 @@ export function approximateBytes(value: unknown, seen = new Set<unknown>()): num
 }
 
 /** A storage failure in words people can act on (a full quota above all). */
-function explain(e: unknown, what: string): LibraryError {
+export function explain(e: unknown, what: string): LibraryError {
   const name = (e as { name?: string })?.name;
   if (name === 'QuotaExceededError')
     return new LibraryError(`${what}: the browser's storage for this site is full. Delete old runs in the run library (or export them first) and training will be saved again.`);

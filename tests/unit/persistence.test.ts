@@ -6,7 +6,7 @@ import { paramShapes } from '../../src/core/architecture';
 import { decodeUploads } from '../../src/core/data/upload';
 import { createBaseGenome } from '../../src/core/genome';
 import { exportGenerator, exportRun, importRun } from '../../src/store/runArchive';
-import type { SavedRun } from '../../src/store/runLibrary';
+import { approximateBytes, explain, type SavedRun } from '../../src/store/runLibrary';
 import { EMPTY_RUN, nextBackend } from '../../src/store/runSlice';
 import { EMPTY_SAMPLES } from '../../src/store/samplesSlice';
 import { EMPTY_SEARCH } from '../../src/store/searchSlice';
@@ -129,5 +129,17 @@ describe('recovery', () => {
     expect(nextBackend('webgl')).toBe('wasm');
     expect(nextBackend('wasm')).toBe('cpu');
     expect(nextBackend('cpu')).toBeNull();
+  });
+});
+
+describe('storage errors', () => {
+  it('a full quota says what to do; other errors keep their message', () => {
+    const quota = Object.assign(new Error('The quota has been exceeded.'), { name: 'QuotaExceededError' });
+    expect(explain(quota, 'the run could not be saved').message).toMatch(/storage for this site is full\. Delete old runs in the run library \(or export them first\)/);
+    expect(explain(new Error('disk on fire'), 'the run could not be read').message).toBe('the run could not be read: disk on fire');
+  });
+
+  it('estimates a run record by its arrays', () => {
+    expect(approximateBytes({ a: new Float32Array(100), b: [new Uint8Array(10)], c: 'xy' })).toBe(400 + 10 + 4);
   });
 });
