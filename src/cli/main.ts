@@ -75,6 +75,7 @@ program
   .addOption(new Option('--loss <name>', 'GAN loss').choices(LOSS_NAMES).default('wgan-gp'))
   .option('--latent <n>', 'latent dimension', positiveInt('--latent', 1024), 64)
   .option('--width <n>', 'channels of the 4×4 blocks of G and D', positiveInt('--width', 256), 64)
+  .option('--max-width <n>', 'widest layer a growth may add (the search space; --actions are checked against it)', positiveInt('--max-width', 256), 256)
   .option('--samples <n>', 'images in each sample grid', positiveInt('--samples', 256), 64)
   .option('--mirror', 'augment the real images with random horizontal flips', false)
   .option('--budget-kimg <k>', 'dggan: thousands of images for the whole run, candidates included', positiveNumber('--budget-kimg'))

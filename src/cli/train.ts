@@ -41,6 +41,8 @@ export interface TrainOptions {
   loss: LossName;
   latent: number;
   width: number;
+  /** Widest layer a growth may add (absent in runs written before it existed: 256). */
+  maxWidth?: number;
   seed: number;
   backend: NodeBackend;
   out: string;
@@ -95,9 +97,12 @@ export function loadDataset(o: TrainOptions): ImageSet {
   return loadImageSet(o.dataset, { resolution: o.resolution });
 }
 
+/** The action space of a run: the data resolution and the widest layer it may grow. */
+export const actionSpaceOf = (o: TrainOptions) => ({ ...DEFAULT_SPACE, maxResolution: o.resolution, maxWidth: o.maxWidth ?? DEFAULT_SPACE.maxWidth });
+
 /** The growth actions of the whole run, checked against the genome before any training starts. */
 export function planActions(o: TrainOptions): GrowthAction[] {
-  const space = { ...DEFAULT_SPACE, maxResolution: o.resolution };
+  const space = actionSpaceOf(o);
   let actions: GrowthAction[];
   if (o.mode === 'dggan') return [];
   if (o.mode === 'progan') {
@@ -179,7 +184,7 @@ export function trainerConfig(o: TrainOptions): TrainerConfig {
     loss: o.loss,
     adam: { ...DEFAULT_TRAINER.adam, lr: o.lr },
     fadeImages: Math.round((o.fadeKimg ?? o.kimgPerStage / 2) * 1000),
-    space: { ...DEFAULT_SPACE, maxResolution: o.resolution },
+    space: actionSpaceOf(o),
   };
 }
 
