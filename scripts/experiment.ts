@@ -59,6 +59,29 @@ const meanStd = (xs: number[]) => {
   return `${m.toFixed(2)} ± ${s.toFixed(2)}`;
 };
 
+/** DGGAN against ProGAN on each measure, in words: better, worse, or within one standard deviation. */
+function verdict(runs: RunSummary[]): string {
+  const stats = (mode: string, f: (r: RunSummary) => number | undefined) => {
+    const xs = runs.filter((r) => r.mode === mode).map(f).filter((x): x is number => x !== undefined);
+    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+    return { m, s: Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1)) };
+  };
+  const measures: [string, (r: RunSummary) => number | undefined, boolean][] = [
+    ['SWD', (r) => r.metrics?.swd?.avg, true],
+    ['FID', (r) => r.metrics?.fid?.value, true],
+    ['KID', (r) => r.metrics?.kid?.mean, true],
+    ['classes found', (r) => r.metrics?.coverage?.classesFound, false],
+  ];
+  const parts = measures.map(([name, f, lowerBetter]) => {
+    const d = stats('dggan', f);
+    const p = stats('progan', f);
+    const apart = Math.abs(d.m - p.m) > Math.max(d.s, p.s);
+    const better = lowerBetter ? d.m < p.m : d.m > p.m;
+    return `${name} ${apart ? (better ? '**better**' : 'worse') : 'within one std'} (${d.m.toFixed(1)} vs ${p.m.toFixed(1)})`;
+  });
+  return `DGGAN against ProGAN, means over the seeds: ${parts.join('; ')}.`;
+}
+
 async function report(totalSeconds: number | null): Promise<void> {
   await mkdir('docs/results', { recursive: true });
   const lines = ['# Results: DGGAN against ProGAN', ''];
@@ -85,7 +108,7 @@ async function report(totalSeconds: number | null): Promise<void> {
         `| ${mode} | ${col((r) => r.metrics?.swd?.avg)} | ${col((r) => r.metrics?.fid?.value)} | ${col((r) => r.metrics?.kid?.mean)} | ${col((r) => r.metrics?.coverage?.classesFound)} | ${col((r) => r.depth.G)} | ${col((r) => r.depth.D)} | ${col((r) => r.resolution)} | ${col((r) => (r.wallSeconds ?? 0) / 60)} |`,
       );
     }
-    lines.push('', '<details><summary>Every run</summary>', '', compareTable(runs), '', '</details>', '');
+    lines.push('', verdict(runs), '', '<details><summary>Every run</summary>', '', compareTable(runs), '', '</details>', '');
     const fig = `docs/results/${dataset}-swd.svg`;
     await writeFile(fig, compareFigure(runs, 'swd'));
     lines.push(`![SWD at 32×32 against images seen; dashed lines: growths](results/${dataset}-swd.svg)`, '');
