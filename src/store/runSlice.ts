@@ -293,7 +293,8 @@ export function toSavedRun(s: AppState): SavedRun {
     dataset: config.dataset,
     resolution: s.run.resolution,
     images: s.run.images,
-    stages: s.run.stages.length,
+    // Stages that can be resumed past: those the checkpoint includes.
+    stages: checkpoint ? s.run.stages.filter((st) => st.imagesEnd <= checkpoint.images).length : 0,
     status: s.run.status,
     bytes: approximateBytes(state) + approximateBytes(checkpoint),
   };

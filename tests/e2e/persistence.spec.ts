@@ -31,10 +31,15 @@ test('a reload mid-run offers to continue, and continuing keeps every finished s
   const { errors } = watchConsole(page);
   await openLab(page);
   await tinyRun(page, '0.3');
-  await expect.poll(() => galleryCount(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
-  // Saved: the library lists the run once its first stage ended.
-  await expect(page.getByTestId('library-run')).toHaveCount(1, { timeout: 30_000 });
-  const stagesBefore = await galleryCount(page);
+  // Saved: the library lists the run once its first stage ended and its checkpoint was stored.
+  const saved = page.getByTestId('library-run');
+  await expect(saved).toHaveCount(1, { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'paused');
+  // The stages the library says are saved (a stage's grid shows a moment before its checkpoint is written).
+  await expect(saved).toContainText(/\d+ stages?/);
+  const stagesBefore = Number((await saved.textContent())!.match(/(\d+) stages?/)![1]);
+  expect(stagesBefore).toBeGreaterThanOrEqual(1);
   await page.reload();
   await expect(page.getByTestId('backend')).toHaveAttribute('data-status', 'ready', { timeout: 90_000 });
   const offer = page.getByTestId('resume-offer');
