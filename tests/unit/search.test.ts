@@ -58,12 +58,16 @@ describe('DGGAN search', () => {
     // 4 → 16 px (two growths), three parents: stale low-resolution parents must not be grown late.
     const data16 = makeShapes({ count: 32, size: 16, seed: 4 });
     const tc = { ...trainerConfig, space: { ...space, maxResolution: 16 } };
-    for (const seed of [1, 2, 3, 4]) {
+    // Budgets that are not whole batches (6 → 8 and 14 → 16 images) must be costed as trained.
+    for (const [seed, c] of [1, 2, 3, 4].flatMap((seed) => [
+      [seed, { ...cfg, topK: 3, keepProbability: 0.4, minCandidates: 2, budgetImages: 160 }],
+      [seed, { ...cfg, topK: 3, keepProbability: 0.4, minCandidates: 3, candidateImages: 6, stageImages: 14, budgetImages: 150 }],
+    ] as [number, SearchConfig][])) {
       const rng = new Rng(seed);
       const initial = new Trainer(createBaseGenome({ channels: 3, latent: 8, width: 8 }), tc, rng.fork());
-      const result = await runSearch(initial, data16, score, { ...cfg, topK: 3, keepProbability: 0.4, minCandidates: 2, budgetImages: 160 }, rng);
+      const result = await runSearch(initial, data16, score, c, rng);
       expect(result.final.resolution, `seed ${seed}`).toBe(16);
-      expect(result.imagesUsed).toBeLessThanOrEqual(160);
+      expect(result.imagesUsed).toBeLessThanOrEqual(c.budgetImages);
       result.trainer.dispose();
     }
   });

@@ -157,6 +157,9 @@ export async function runSearch(
   const resumed = start instanceof Trainer ? null : start;
   const rng = resumed ? Rng.restore(resumed.rng) : seedRng;
   let used = resumed?.used ?? 0;
+  // What training really spends: it runs whole batches. Within the budget: the whole batches left.
+  const spend = (images: number) => Math.ceil(images / cfg.batch) * cfg.batch;
+  const affordable = (images: number) => Math.min(spend(images), Math.floor((cfg.budgetImages - used) / cfg.batch) * cfg.batch);
   let nextId = resumed?.nextId ?? 0;
   const history: Entry[] = resumed
     ? resumed.history.map((record) => {
@@ -208,7 +211,7 @@ export async function runSearch(
     onEvent({ type: 'stage-started', stage: 0, kind: 'train', imagesUsed: used });
     const first = describe(initial, nextId++, null, 0, null);
     onEvent({ type: 'candidate-created', candidate: first });
-    await train(initial, first.id, Math.min(cfg.stageImages, cfg.budgetImages));
+    await train(initial, first.id, affordable(cfg.stageImages));
     current = { record: await scored(initial, describe(initial, first.id, null, 0, null)), trainer: initial };
     history.push(current);
     onEvent({ type: 'stage-chosen', stage: 0, id: first.id, score: current.record.score, imagesUsed: used });
@@ -217,7 +220,7 @@ export async function runSearch(
   }
 
   try {
-    for (let stage = resumed?.stage ?? 1; used + cfg.candidateImages <= cfg.budgetImages; stage++) {
+    for (let stage = resumed?.stage ?? 1; used + spend(cfg.candidateImages) <= cfg.budgetImages; stage++) {
       onEvent({ type: 'stage-started', stage, kind: 'grow', imagesUsed: used });
       // Scores go stale as models train and grow: measure every possible parent again (no images
       // are spent), so the top-K are the best models as they are now, not as they once scored.
@@ -227,14 +230,16 @@ export async function runSearch(
           h.record = await scored(h.trainer, base);
         }
       // Under the resolution deadline, a model that could no longer reach the data resolution
-      // (even growing it at every remaining stage) is a dead end and no parent, unless all are.
-      const stageCost = cfg.minCandidates * cfg.candidateImages + cfg.stageImages;
+      // (even growing it at every remaining stage) is a dead end and no parent; if all are, the
+      // ones closest to the data resolution climb as far as they can.
+      const stageCost = cfg.minCandidates * spend(cfg.candidateImages) + spend(cfg.stageImages);
       const left = cfg.budgetImages - used;
       const deadline = cfg.reachResolution ?? true;
       const doublingsOf = (t: Trainer) => doublingsTo(resolutionOf(t.genome), t.config.space.maxResolution);
       const holders = history.filter((h) => h.trainer);
       const reachable = holders.filter((h) => !deadline || !cannotReach(doublingsOf(h.trainer!), left, stageCost));
-      const parents = rankCandidates((reachable.length > 0 ? reachable : holders).map((h) => h.record))
+      const closest = holders.filter((h) => doublingsOf(h.trainer!) === Math.min(...holders.map((x) => doublingsOf(x.trainer!))));
+      const parents = rankCandidates((reachable.length > 0 ? reachable : closest).map((h) => h.record))
         .slice(0, cfg.topK)
         .map((r) => history.find((h) => h.record.id === r.id)!);
       // A parent still fading in grows once its fade is complete (Trainer.grow finishes it).
@@ -249,12 +254,12 @@ export async function runSearch(
       // more than the stage cost it reserved.
       const binding = plans.some((pl) => pl.forced);
       const stillNeeded = deadline ? Math.max(0, Math.min(...parents.map((p) => doublingsOf(p.trainer!))) - (binding ? 1 : 0)) : 0;
-      const room = Math.floor((left - cfg.stageImages - stillNeeded * stageCost) / cfg.candidateImages);
+      const room = Math.floor((left - spend(cfg.stageImages) - stillNeeded * stageCost) / spend(cfg.candidateImages));
       const kept = proposeCandidates(all, rng, { keepProbability: cfg.keepProbability, minCandidates: cfg.minCandidates, room: binding ? Math.min(room, cfg.minCandidates) : room });
 
       const born: Entry[] = [];
       for (const { parent, action } of kept) {
-        if (used + cfg.candidateImages > cfg.budgetImages) break;
+        if (used + spend(cfg.candidateImages) > cfg.budgetImages) break;
         const child = parent.trainer!.clone(rng.fork());
         child.grow(action);
         hooks.beforeCandidate?.(child, parent.trainer!, action);
@@ -272,7 +277,7 @@ export async function runSearch(
       onEvent({ type: 'stage-chosen', stage, id: current.record.id, score: current.record.score, imagesUsed: used });
 
       // Training stage: the chosen model continues, then is scored again.
-      const images = Math.min(cfg.stageImages, cfg.budgetImages - used);
+      const images = affordable(cfg.stageImages);
       if (images >= cfg.batch) {
         onEvent({ type: 'stage-started', stage, kind: 'train', imagesUsed: used });
         await train(current.trainer!, current.record.id, images);
