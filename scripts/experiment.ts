@@ -152,8 +152,13 @@ async function report(totalSeconds: number | null): Promise<void> {
     '3. **Dead ends and reserved budget**: a model that can no longer reach the data resolution is no parent, and a stage leaves the images ' +
       'the remaining resolution growths need. Stopped after 30 minutes: one run doubled to 32×32 with 256 channels (the action space allowed ' +
       '2× the width at each growth), a layer 64× as expensive as ProGAN\'s, and needed 25 minutes for one stage.',
-    '4. **This run**: the same, with layers of at most 64 channels for both methods (`--max-width 64`; ProGAN\'s own widths are 64 → 32 at ' +
-      '`--width 64`), so the search cannot buy quality with compute the baseline does not have.',
+    '4. **This run** (the runs on this page, trained by commit 8a48370): the same, with layers of at most 64 channels for both methods (`--max-width 64`; ProGAN\'s own widths are 64 → 32 at ' +
+      '`--width 64`), so the search cannot buy quality with compute the baseline does not have. On MNIST all three searches reach 32×32 ' +
+      'with a deeper G than D (a 5×5 or 1×1 conv added to G) and come within one standard deviation of ProGAN on SWD, FID and KID. On ' +
+      'Fashion-MNIST two of three still ended below 32×32 — a bug this run exposed: the deadline costed a 0.5-kimg candidate as 500 images ' +
+      'while training runs whole batches (512 at batch 16), so its reserve fell short by a few dozen images a stage, every model turned into a ' +
+      '"dead end", and the fallback grew stale 4×4 models. Fixed after this run (stages costed in whole batches, the budget never overrun, ' +
+      'and when every model is a dead end the ones closest to the data resolution climb), with a unit test; not yet re-measured.',
     '',
     'Next to try: longer budgets (the search\'s overhead shrinks as stages grow); scoring candidates by their improvement over their parent; ' +
       'a compute-aware score (FLOPs as well as SWD), so wide layers must earn their cost.',
