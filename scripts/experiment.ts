@@ -154,13 +154,16 @@ async function report(totalSeconds: number | null): Promise<void> {
       '2× the width at each growth), a layer 64× as expensive as ProGAN\'s, and needed 25 minutes for one stage.',
     '4. **This run** (the runs on this page, trained by commit 8a48370): the same, with layers of at most 64 channels for both methods (`--max-width 64`; ProGAN\'s own widths are 64 → 32 at ' +
       '`--width 64`), so the search cannot buy quality with compute the baseline does not have. On MNIST all three searches reach 32×32 ' +
-      'with a deeper G than D (a 5×5 or 1×1 conv added to G) and come within one standard deviation of ProGAN on SWD, FID and KID. On ' +
+      'with a deeper G than D (a 5×5 or 1×1 conv added to G) and come within one standard deviation of ProGAN on SWD, FID and KID — but ' +
+      'erratically: seed 3 beats every ProGAN run (SWD 53.5, FID 54.5, 7 classes) while seeds 1 and 2 collapse onto 2–3 digit classes ' +
+      '(seed 1\'s grid above is nearly all zeros). The search\'s score (SWD or KID on 256 samples) does not see mode collapse; adding class ' +
+      'coverage to it is the next thing to try. On ' +
       'Fashion-MNIST two of three still ended below 32×32 — a bug this run exposed: the deadline costed a 0.5-kimg candidate as 500 images ' +
       'while training runs whole batches (512 at batch 16), so its reserve fell short by a few dozen images a stage, every model turned into a ' +
       '"dead end", and the fallback grew stale 4×4 models. Fixed after this run (stages costed in whole batches, the budget never overrun, ' +
       'and when every model is a dead end the ones closest to the data resolution climb), with a unit test; not yet re-measured.',
     '',
-    'Next to try: longer budgets (the search\'s overhead shrinks as stages grow); scoring candidates by their improvement over their parent; ' +
+    'Next to try: a score that sees mode collapse (class coverage beside SWD); longer budgets (the search\'s overhead shrinks as stages grow); scoring candidates by their improvement over their parent; ' +
       'a compute-aware score (FLOPs as well as SWD), so wide layers must earn their cost.',
     '',
   );
