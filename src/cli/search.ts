@@ -8,12 +8,10 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBaseGenome } from '../core/genome';
 import { evaluate } from '../core/evaluate';
-import type { ImageSet } from '../core/data/imageSet';
-import type { FeatureNet } from '../core/metrics/featureNet';
 import { loadFeatureNet } from '../core/metrics/featureNets';
-import { SWD_MIN_RES } from '../core/metrics/swd';
 import { Rng } from '../core/rng';
-import { DEFAULT_SEARCH, runSearch, type Score, type SearchCheckpoint } from '../core/search/search';
+import { searchScoreProblem, searchScorer } from '../core/search/score';
+import { DEFAULT_SEARCH, runSearch, type SearchCheckpoint } from '../core/search/search';
 import { readCheckpoint, writeCheckpoint, type RunMarks } from './checkpointFile';
 import { Trainer } from '../core/trainer';
 import { useNodeBackend } from './nodeBackend';
@@ -21,21 +19,6 @@ import { closeRun, describeMetrics, failRun, loadDataset, newRunFile, trainerCon
 
 /** Samples per search score: small, the score only has to rank candidates of one stage. */
 export const SEARCH_EVAL_SAMPLES = 256;
-
-/**
- * The stage metric of ALGORITHM.md: SWD (×1e3 average) for models from 16 px, KID on the data
- * set's feature network below; the search ranks SWD-scored models above KID-scored ones. Both are
- * measured at the data resolution (fakes upsampled), so every model is compared with the same
- * real images and a low-resolution model pays for its blockiness.
- */
-export function searchScorer(data: ImageSet, net: FeatureNet | null, seed: number): (t: Trainer) => Promise<Score> {
-  return async (t) => {
-    const useSwd = t.resolution >= SWD_MIN_RES || !net;
-    if (useSwd && data.size < SWD_MIN_RES) throw new UsageError(`SWD needs data of at least ${SWD_MIN_RES} px and ${data.name} has no feature network`);
-    const m = await evaluate(t, data, net, { metrics: [useSwd ? 'swd' : 'kid'], n: SEARCH_EVAL_SAMPLES, seed, resolution: data.size });
-    return useSwd ? { value: m.swd!.avg, metric: 'swd' } : { value: m.kid!.mean, metric: 'kid' };
-  };
-}
 
 /** The interrupted run as it was at its checkpoint: later losses and stages are dropped (they are trained again). */
 function resumedRun(old: RunFile, marks: RunMarks, command: string): RunFile {
@@ -55,6 +38,8 @@ export async function trainSearch(
   const data = loadDataset(o);
   await mkdir(o.out, { recursive: true });
   const net = await loadFeatureNet(data.name);
+  const scoreProblem = searchScoreProblem(data, net);
+  if (scoreProblem) throw new UsageError(scoreProblem);
   const rng = new Rng(o.seed);
   const cfg = {
     ...DEFAULT_SEARCH,
@@ -83,7 +68,7 @@ export async function trainSearch(
     const result = await runSearch(
       resume ? resume.checkpoint : initial!,
       data,
-      searchScorer(data, net, o.seed + 11),
+      searchScorer(data, net, { n: SEARCH_EVAL_SAMPLES, seed: o.seed + 11 }),
       cfg,
       rng,
       {

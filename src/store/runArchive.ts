@@ -41,17 +41,17 @@ function tagOf(a: ArrayBufferView): ArrayTag | null {
   return null;
 }
 
-/** JSON with typed arrays replaced by references to separate binary files. */
-function dehydrate(value: unknown, files: Zippable): unknown {
+/** JSON with typed arrays replaced by references to separate binary files (arrays/0.bin, 1, …). */
+function dehydrate(value: unknown, files: Zippable, count = { arrays: 0 }): unknown {
   if (ArrayBuffer.isView(value)) {
     const tag = tagOf(value);
     if (!tag) throw new ArchiveError(`cannot export an array of type ${value.constructor.name}`);
-    const name = `arrays/${Object.keys(files).filter((k) => k.startsWith('arrays/')).length}.bin`;
+    const name = `arrays/${count.arrays++}.bin`;
     files[name] = new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
     return { $array: name, type: tag, length: (value as Float32Array).length };
   }
-  if (Array.isArray(value)) return value.map((v) => dehydrate(v, files));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, dehydrate(v, files)]));
+  if (Array.isArray(value)) return value.map((v) => dehydrate(v, files, count));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, dehydrate(v, files, count)]));
   return value;
 }
 

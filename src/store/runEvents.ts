@@ -32,6 +32,22 @@ export function appendLoss(points: LossSample[], p: LossSample, max = MAX_LOSS_P
   return merged;
 }
 
+/** The views as they were at `images` (a checkpoint): later points are trained again. */
+export function rewindTo(s: AppState, images: number): Partial<AppState> & Pick<AppState, 'run'> {
+  const upTo = (x: number) => x <= images;
+  return {
+    run: {
+      ...s.run,
+      images,
+      losses: s.run.losses.filter((p) => upTo(p.images)),
+      growths: s.run.growths.filter((g) => upTo(g.images)),
+      stages: s.run.stages.filter((st) => upTo(st.imagesEnd)),
+    },
+    metrics: { reports: s.metrics.reports.filter((r) => upTo(r.images)) },
+    samples: { ...s.samples, gallery: s.samples.gallery.filter((g) => upTo(g.images)), selected: null },
+  };
+}
+
 export function applyRunEvent(s: AppState, e: RunEvent): Partial<AppState> {
   const run = s.run;
   switch (e.type) {
@@ -91,19 +107,8 @@ export function applyRunEvent(s: AppState, e: RunEvent): Partial<AppState> {
       return { run: { ...run, checkpoint: e.checkpoint } };
     case 'rollback': {
       // Everything after the checkpoint is undone: drop it from the views, and say so.
-      const after = (images: number) => images <= e.images;
-      return {
-        run: {
-          ...run,
-          images: e.images,
-          losses: run.losses.filter((p) => after(p.images)),
-          growths: run.growths.filter((g) => after(g.images)),
-          stages: run.stages.filter((st) => after(st.imagesEnd)),
-          notes: [...run.notes, { images: e.images, text: `rolled back: ${e.reason}` }],
-        },
-        metrics: { reports: s.metrics.reports.filter((r) => after(r.images)) },
-        samples: { ...s.samples, gallery: s.samples.gallery.filter((g) => after(g.images)), selected: null },
-      };
+      const back = rewindTo(s, e.images);
+      return { ...back, run: { ...back.run, notes: [...run.notes, { images: e.images, text: `rolled back: ${e.reason}` }] } };
     }
     case 'interpolation':
       return { samples: { ...s.samples, interpolation: toGrid(e.grid, run.stage, e.images) } };

@@ -5,6 +5,7 @@
  * weights. Plain data only: typed arrays are stored as they are.
  */
 import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
+import { isActiveStatus } from '../worker/labConfig';
 import type { LabCheckpoint, RunConfig, RunStatus } from '../worker/protocol';
 import type { MetricsSlice } from './metricsSlice';
 import type { RunState } from './runSlice';
@@ -131,4 +132,4 @@ export async function storageUse(): Promise<{ usage: number; quota: number } | n
 }
 
 /** Whether a saved run stopped in the middle (the page was closed or crashed while it trained). */
-export const wasInterrupted = (m: SavedRunMeta) => m.status === 'starting' || m.status === 'running' || m.status === 'paused';
+export const wasInterrupted = (m: SavedRunMeta) => isActiveStatus(m.status);

@@ -1,11 +1,11 @@
 import * as Comlink from 'comlink';
 import type { StateCreator } from 'zustand';
-import { configProblem, MODE_LABELS } from '../worker/labConfig';
+import { configProblem, isActiveStatus, MODE_LABELS } from '../worker/labConfig';
 import { callEngine, onEngineCrash, terminateEngine, type EngineClient } from '../worker/client';
 import { approximateBytes, loadRun, SAVED_RUN_VERSION, saveRun, type SavedRun, type SavedRunMeta } from './runLibrary';
-import type { LabCheckpoint, ModelView, RunConfig, RunEvent, RunStatus, StageSummary, StepKind } from '../worker/protocol';
+import { BACKEND_NAMES, type LabCheckpoint, type ModelView, type RunConfig, type RunEvent, type RunStatus, type StageSummary, type StepKind } from '../worker/protocol';
 import { EMPTY_METRICS } from './metricsSlice';
-import { applyRunEvent } from './runEvents';
+import { applyRunEvent, rewindTo } from './runEvents';
 import { EMPTY_SAMPLES } from './samplesSlice';
 import { EMPTY_SEARCH } from './searchSlice';
 import type { AppState } from './types';
@@ -108,9 +108,8 @@ let currentRun = 0;
 
 /** The next backend of the ladder after `name` fails (GPU device lost, context lost). */
 export function nextBackend(name: string | undefined): string | null {
-  const ladder = ['webgpu', 'webgl', 'wasm', 'cpu'];
-  const i = ladder.indexOf(name ?? '');
-  return i >= 0 && i < ladder.length - 1 ? ladder[i + 1]! : null;
+  const i = BACKEND_NAMES.findIndex((b) => b === name);
+  return i >= 0 && i < BACKEND_NAMES.length - 1 ? BACKEND_NAMES[i + 1]! : null;
 }
 
 /** Errors after which the same backend is not worth retrying. */
@@ -178,15 +177,14 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
       return;
     }
     const config = get().run.config!;
-    if (checkpoint) set((st) => rewindTo(st, checkpoint));
+    if (checkpoint) set((st) => rewindTo(st, checkpoint.images));
     else set((st) => ({ run: { ...EMPTY_RUN, status: 'starting', config, notes: st.run.notes }, metrics: EMPTY_METRICS, samples: EMPTY_SAMPLES, search: EMPTY_SEARCH }));
     await launch(config, checkpoint);
   };
 
   // A worker that dies mid-run sends no status: hear it from the worker itself.
   onEngineCrash((message) => {
-    const st = get().run.status;
-    if (st !== 'starting' && st !== 'running' && st !== 'paused') return;
+    if (!isActiveStatus(get().run.status)) return;
     currentRun++; // the dead worker's events, if any arrive, are stale
     set((s) => ({ run: { ...s.run, status: 'failed', error: message } }));
     void recover(message);
@@ -245,7 +243,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
         return;
       }
       if (resumable) {
-        set((s) => rewindTo(s, saved.checkpoint!));
+        set((s) => rewindTo(s, saved.checkpoint!.images));
         await launch(saved.config, saved.checkpoint);
       }
     },
@@ -255,28 +253,12 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     stepRun: (kind) => command((api) => api.stepOnce(kind), 'Step'),
     stopRun: async () => {
       const st = get().run.status;
-      if (st === 'starting' || st === 'running' || st === 'paused') await command((api) => api.stopRun(), 'Stop');
+      if (isActiveStatus(st)) await command((api) => api.stopRun(), 'Stop');
     },
   };
 };
 
 const newRunId = () => (globalThis.crypto?.randomUUID?.() ?? `run-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-
-/** The views as they were at `checkpoint`: later points are trained again. */
-function rewindTo(s: AppState, checkpoint: LabCheckpoint): Partial<AppState> {
-  const upTo = (images: number) => images <= checkpoint.images;
-  return {
-    run: {
-      ...s.run,
-      images: checkpoint.images,
-      losses: s.run.losses.filter((p) => upTo(p.images)),
-      growths: s.run.growths.filter((g) => upTo(g.images)),
-      stages: s.run.stages.filter((st) => upTo(st.imagesEnd)),
-    },
-    metrics: { reports: s.metrics.reports.filter((r) => upTo(r.images)) },
-    samples: { ...s.samples, gallery: s.samples.gallery.filter((g) => upTo(g.images)), selected: null },
-  };
-}
 
 /** The store's run as a library record. */
 export function toSavedRun(s: AppState): SavedRun {

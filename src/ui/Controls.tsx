@@ -1,11 +1,10 @@
 import { useEffect, useId, useState } from 'react';
 import { useAppStore } from '../store';
-import { BATCHES, configProblem, DATASET_LABELS, LAB_DATASETS, LAB_RESOLUTIONS, LATENTS, LOSSES, manualPlanState, MODE_LABELS, PRESETS, RUN_MODES, WIDTHS } from '../worker/labConfig';
+import { BATCHES, configProblem, DATASET_LABELS, isActiveStatus, LAB_DATASETS, LAB_RESOLUTIONS, LATENTS, LOSSES, manualPlanState, MODE_LABELS, PRESETS, RUN_MODES, WIDTHS } from '../worker/labConfig';
 import type { LabDataset, LabResolution, LossName, RunConfig, RunMode, RunStatus } from '../worker/protocol';
 import { formatInt } from './format';
 import { InfoText, PanelHeading } from './InfoToggle';
 
-const ACTIVE: readonly RunStatus[] = ['starting', 'running', 'paused'];
 
 const STATUS_LABELS: Record<RunStatus, string> = {
   idle: 'Ready',
@@ -198,7 +197,7 @@ export function Controls() {
   const uploadReady = useAppStore((s) => s.upload.status === 'ready');
   const { startRun, pauseRun, resumeRun, stepRun, stopRun } = useAppStore.getState();
 
-  const active = ACTIVE.includes(status);
+  const active = isActiveStatus(status);
   const problem = configProblem(config) ?? (config.dataset === 'upload' && !uploadReady ? 'choose at least 16 usable images under "Your images" first' : null);
   const canStart = backendReady && !active && problem === null;
 

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { useAppStore } from '../store';
+import { isActiveStatus } from '../worker/labConfig';
 import { BACKEND_NAMES } from '../worker/protocol';
 
 function threadsLabel(threads: number): string {
@@ -14,7 +15,7 @@ function BackendSelect() {
   const id = useId();
   const requested = useAppStore((s) => s.backend.requested);
   const runStatus = useAppStore((s) => s.run.status);
-  const active = runStatus === 'starting' || runStatus === 'running' || runStatus === 'paused';
+  const active = isActiveStatus(runStatus);
   return (
     <span className="backend-select">
       <label htmlFor={id}>Use:</label>{' '}

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import { useAppStore } from '../store';
 import type { SavedRunMeta } from '../store/runLibrary';
 import { wasInterrupted } from '../store/runLibrary';
-import { MODE_LABELS } from '../worker/labConfig';
+import { isActiveStatus, MODE_LABELS } from '../worker/labConfig';
 import { downloadBytes } from './download';
 import { formatInt } from './format';
 import { InfoText, PanelHeading } from './InfoToggle';
@@ -107,7 +107,7 @@ export function Library() {
   const status = useAppStore((s) => s.run.status);
   const importFile = useAppStore((s) => s.importFile);
   const importId = useId();
-  const busy = status === 'starting' || status === 'running' || status === 'paused';
+  const busy = isActiveStatus(status);
   return (
     <section aria-labelledby="library-heading" className="panel library" data-testid="library">
       <PanelHeading id="library-heading" view="library" title="Run library" />

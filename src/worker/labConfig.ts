@@ -6,7 +6,7 @@
 import { applyAction, completeFade, DEFAULT_SPACE, formatAction, legalActions, parseActions, whyIllegal, type ActionSpace, type GrowthAction } from '../core/actions';
 import { createBaseGenome, type Genome } from '../core/genome';
 import { proganActions } from '../core/progan';
-import type { LabDataset, LabResolution, LossName, RunConfig, RunMode } from './protocol';
+import type { LabDataset, LabResolution, LossName, RunConfig, RunMode, RunStatus } from './protocol';
 
 export const LAB_DATASETS: readonly LabDataset[] = ['shapes', 'mnist', 'fashion-mnist', 'emoji', 'upload'];
 
@@ -18,6 +18,9 @@ export const DATASET_LABELS: Record<LabDataset, string> = {
   upload: 'Your images',
 };
 export const LAB_RESOLUTIONS: readonly LabResolution[] = [16, 32];
+/** A run that holds the engine: starting, training or paused. */
+export const isActiveStatus = (s: RunStatus) => s === 'starting' || s === 'running' || s === 'paused';
+
 export const RUN_MODES: readonly RunMode[] = ['progan', 'manual', 'dggan'];
 export const LOSSES: readonly LossName[] = ['wgan-gp', 'logistic'];
 export const BATCHES = [4, 8, 16, 32, 64] as const;

@@ -15,10 +15,10 @@ import { evaluate } from '../core/evaluate';
 import { resolutionOf, type Genome } from '../core/genome';
 import { imagesToGrid, upscaleNearest } from '../core/grid';
 import type { FeatureNet } from '../core/metrics/featureNet';
-import { SWD_MIN_RES } from '../core/metrics/swd';
 import { Rng } from '../core/rng';
 import { slerpLatents } from '../core/slerp';
-import { DEFAULT_SEARCH, runSearch, type Score, type SearchEvent } from '../core/search/search';
+import { searchScorer } from '../core/search/score';
+import { DEFAULT_SEARCH, runSearch, type SearchEvent } from '../core/search/search';
 import { runStage, type LossPoint } from '../core/stage';
 import { DEFAULT_TRAINER, Trainer, type HalfStep, type StepStats, type TrainerConfig } from '../core/trainer';
 import { searchWithLearningRate, withLearningRate } from './checkpoints';
@@ -329,8 +329,7 @@ export class LabRun {
     const start = from ? searchWithLearningRate(from.search, lr) : this.track(new Trainer(baseGenome(c), this.trainerConfig(candidateImages / 2, lr), rng.fork()));
     const budget = Math.round(c.budgetKimg * 1000);
     this.images = from?.images ?? 0;
-    const restored: Trainer[] = [];
-    // runSearch restores the models that have weights in history order; the current one is shown first.
+    // runSearch restores the models that have weights in history order; the current one is shown.
     const restoredIds = (from?.search.history ?? []).filter((r) => from!.search.trainers[r.id]).map((r) => r.id);
     const net = await this.options.featureNet();
     const cfg = {
@@ -353,24 +352,16 @@ export class LabRun {
     let trainingStage = from?.trainingStage ?? 0;
     let stageStart = this.images;
     let stageT0 = this.options.now();
-    const score = this.searchScorer(data, net);
-    const current = (cp: typeof start) => (cp instanceof Trainer ? cp : null);
-    let startedShown = false;
-    const showStart = (t: Trainer) => {
-      if (startedShown) return;
-      startedShown = true;
-      this.started(t, null, budget, reals);
-    };
-    const initialTrainer = current(start);
-    if (initialTrainer) showStart(initialTrainer);
+    const score = searchScorer(data, net, { n: c.evalSamples, seed: c.seed + SEARCH_SEED_OFFSET });
+    if (start instanceof Trainer) this.started(start, null, budget, reals);
+    let restored = 0;
     const result = await runSearch(start, data, score, cfg, rng, {
       onRestore: (t) => {
         this.track(t);
-        const id = restoredIds[restored.length];
-        restored.push(t);
+        const id = restoredIds[restored++];
         if (id === from?.search.currentId) {
           this.activeLabel = `model #${id}`;
-          showStart(t);
+          this.started(t, null, budget, reals);
         }
       },
       onCheckpoint: async (cp) => {
@@ -686,18 +677,5 @@ export class LabRun {
     if (m.kid) report.kid = { mean: m.kid.mean, std: m.kid.std, label: m.kid.label };
     this.emit({ type: 'metrics', metrics: report });
     this.activity('');
-  }
-
-  /**
-   * The search's score, as the CLI computes it: SWD from 16 px, KID below; at the data resolution.
-   * Without a feature network (uploads) SWD throughout: the lab's data are at least 16 px.
-   */
-  private searchScorer(data: ImageSet, net: FeatureNet | null): (t: Trainer) => Promise<Score> {
-    const c = this.config;
-    return async (t) => {
-      const useSwd = t.resolution >= SWD_MIN_RES || !net;
-      const m = await evaluate(t, data, net, { metrics: [useSwd ? 'swd' : 'kid'], n: c.evalSamples, seed: c.seed + SEARCH_SEED_OFFSET, resolution: data.size });
-      return useSwd ? { value: m.swd!.avg, metric: 'swd' } : { value: m.kid!.mean, metric: 'kid' };
-    };
   }
 }

@@ -1,5 +1,6 @@
 import { expect, test, type Locator } from '@playwright/test';
 import { watchConsole } from './console';
+import { openLab, tinySettings } from './helpers';
 
 /**
  * The lab's vertical slice on a tiny ProGAN run (wasm): training runs in the worker and the page
@@ -18,20 +19,11 @@ test('a tiny run trains in the worker and the page shows it grow', async ({ page
   test.setTimeout(120_000);
   const { errors } = watchConsole(page);
   await page.setViewportSize({ width: 1600, height: 1000 });
-  await page.goto('/?backend=wasm');
-
-  const backend = page.getByTestId('backend');
-  await expect(backend).toHaveAttribute('data-status', 'ready', { timeout: 90_000 });
-  await expect(backend.locator('.backend-name')).toHaveText('wasm');
+  await openLab(page);
+  await expect(page.getByTestId('backend').locator('.backend-name')).toHaveText('wasm');
 
   // A tiny config: 16 px, ProGAN (4 → 8 → 16), 0.3 kimg per stage, batch 8, width 8, WGAN-GP.
-  const settings = page.getByRole('form', { name: 'Run settings' });
-  await settings.getByLabel('Mode').selectOption('progan');
-  await settings.getByLabel('Resolution').selectOption('16');
-  await settings.getByLabel('Width at 4×4').selectOption('8');
-  await settings.getByLabel('Latent size').selectOption('16');
-  await settings.getByLabel('kimg per stage').fill('0.3');
-  await settings.getByLabel('Batch').selectOption('8');
+  const settings = await tinySettings(page, '0.3');
   await settings.getByLabel('Loss').selectOption('wgan-gp');
 
   await page.getByRole('button', { name: 'Start' }).click();

@@ -238,7 +238,8 @@ export async function runSearch(
       const doublingsOf = (t: Trainer) => doublingsTo(resolutionOf(t.genome), t.config.space.maxResolution);
       const holders = history.filter((h) => h.trainer);
       const reachable = holders.filter((h) => !deadline || !cannotReach(doublingsOf(h.trainer!), left, stageCost));
-      const closest = holders.filter((h) => doublingsOf(h.trainer!) === Math.min(...holders.map((x) => doublingsOf(x.trainer!))));
+      const fewest = Math.min(...holders.map((h) => doublingsOf(h.trainer!)));
+      const closest = holders.filter((h) => doublingsOf(h.trainer!) === fewest);
       const parents = rankCandidates((reachable.length > 0 ? reachable : closest).map((h) => h.record))
         .slice(0, cfg.topK)
         .map((r) => history.find((h) => h.record.id === r.id)!);
